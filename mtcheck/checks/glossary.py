@@ -1,0 +1,158 @@
+"""GL: glossary rules — known literal mistranslations and mis-cased names."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..context import Document, make_finding
+from ..glossary.matcher import APPROVED, WRONG, Hit
+from ..models import Applicability, Edit, Finding, Fix, GlossaryEntry, Segment, Severity
+from ..registry import Rule, document_check, register_rule
+from ..senses import SenseCandidate, SenseDecision
+from ..textutil import mostly_upper, sentence_at, transfer_case
+
+register_rule(Rule(
+    "GL001", "glossary-mistranslation", "mistranslation", Severity.ERROR,
+    "A literal mistranslation listed in the glossary (\"millet\" for Xiaomi).",
+    "The target contains a rendering the glossary lists as wrong for a name or term: MT translated "
+    "the characters word by word (小米 → \"millet\", 十九大 → \"the nineteen major\", 线上线下 → "
+    "\"line and line\"). When the wrong rendering is also ordinary English (millet the cereal), the "
+    "sense gate decides from the sentence and document whether this occurrence is the mistranslation; "
+    "without embeddings such hits are reported as low-confidence warnings.",
+    fixable=True,
+))
+register_rule(Rule(
+    "GL002", "term-casing", "casing", Severity.WARNING,
+    "A known name written in the wrong case (\"HUAWEI\", \"people's Daily\").",
+    "The glossary marks the entry case-sensitive and the target writes one of its approved renderings "
+    "in another case. Text that is mostly upper case (headlines) is skipped.",
+    fixable=True,
+))
+
+RELATED_DOMAINS = {"company", "brand", "product", "media"}
+CONFIDENT = 0.9
+
+
+def _applicability(entry: GlossaryEntry) -> Applicability | None:
+    if entry.autofix == "no":
+        return None
+    return Applicability.SAFE if entry.autofix == "safe" else Applicability.UNSAFE
+
+
+def _fix(segment: Segment, hit: Hit, replacement: str, applicability: Applicability | None, title: str) -> Fix | None:
+    if applicability is None or replacement == segment.target[hit.start:hit.end]:
+        return None
+    return Fix((Edit(hit.start, hit.end, replacement),), applicability, title)
+
+
+def _source_label(entry: GlossaryEntry) -> str:
+    return f" for {entry.source[0]}" if entry.source else ""
+
+
+def _mistranslation_message(entry: GlossaryEntry, text: str, replacement: str) -> str:
+    note = f" ({entry.note})" if entry.note else ""
+    return f'literal mistranslation "{text}"{_source_label(entry)}: use "{replacement}"{note}'
+
+
+def _related_names(doc: Document, segment: Segment, hit: Hit) -> int:
+    start, end = sentence_at(segment.target, hit.start)
+    count = 0
+    for other in doc.hits[segment.id]:
+        if other is hit or not (start <= other.start < end):
+            continue
+        if doc.entry(other).domain in RELATED_DOMAINS:
+            count += 1
+    return count
+
+
+def _candidate(doc: Document, index: int, hit: Hit) -> SenseCandidate:
+    segment = doc.segments[index]
+    entry = doc.entry(hit)
+    start, end = sentence_at(segment.target, hit.start)
+    neighbours = [doc.segments[i].target for i in (index - 1, index + 1) if 0 <= i < len(doc.segments)]
+    return SenseCandidate(
+        segment=segment,
+        start=hit.start,
+        end=hit.end,
+        entry=entry,
+        sentence=segment.target[start:end],
+        context=" ".join(text[:400] for text in neighbours),
+        replacement=transfer_case(segment.target[hit.start:hit.end], entry.preferred),
+        approved_elsewhere=doc.approved_counts.get(hit.entry, 0),
+        related_names=_related_names(doc, segment, hit),
+    )
+
+
+@document_check("GL001", "GL002")
+def check_glossary(doc: Document) -> Iterable[Finding]:
+    run = doc.run
+    pending: list[tuple[SenseCandidate, Hit]] = []
+    for index, segment in enumerate(doc.segments):
+        for hit in doc.hits[segment.id]:
+            entry = doc.entry(hit)
+            text = segment.target[hit.start:hit.end]
+            if hit.kind == WRONG and run.wants("GL001"):
+                if entry.ambiguous:
+                    pending.append((_candidate(doc, index, hit), hit))
+                    continue
+                replacement = transfer_case(text, entry.preferred)
+                yield make_finding(
+                    "GL001", segment, hit.start, hit.end, _mistranslation_message(entry, text, replacement),
+                    suggestions=_suggestions(entry, text),
+                    fix=_fix(segment, hit, replacement, _applicability(entry), f'Replace with "{replacement}"'),
+                    severity=entry.severity, evidence=(f"glossary {entry.origin}",), options=run.options,
+                )
+            elif hit.kind == APPROVED and entry.case_sensitive and run.wants("GL002"):
+                if text in entry.approved or mostly_upper(segment.target):
+                    continue
+                replacement = _best_casing(entry, text)
+                yield make_finding(
+                    "GL002", segment, hit.start, hit.end, f'"{text}" is written "{replacement}"',
+                    suggestions=(replacement,),
+                    fix=_fix(segment, hit, replacement, Applicability.SAFE, f'Write "{replacement}"'),
+                    evidence=(f"glossary {entry.origin}",), options=run.options,
+                )
+    if pending:
+        decisions = run.gate.judge([candidate for candidate, _ in pending])
+        for (candidate, hit), decision in zip(pending, decisions):
+            finding = _gated_finding(doc, candidate, hit, decision)
+            if finding is not None:
+                yield finding
+
+
+def _gated_finding(doc: Document, candidate: SenseCandidate, hit: Hit, decision: SenseDecision) -> Finding | None:
+    run = doc.run
+    entry = candidate.entry
+    threshold = getattr(run.gate, "threshold", None)
+    if threshold is None:
+        # No model: report every ambiguous hit, as a warning with the gate's low confidence.
+        severity, applicability = Severity.WARNING, Applicability.UNSAFE
+    elif decision.probability < threshold:
+        return None
+    else:
+        severity = entry.severity
+        applicability = _applicability(entry)
+        if applicability is Applicability.SAFE and decision.probability < CONFIDENT:
+            applicability = Applicability.UNSAFE
+    text = candidate.segment.target[hit.start:hit.end]
+    return make_finding(
+        "GL001", candidate.segment, hit.start, hit.end,
+        _mistranslation_message(entry, text, candidate.replacement),
+        suggestions=_suggestions(entry, text),
+        fix=_fix(candidate.segment, hit, candidate.replacement, applicability, f'Replace with "{candidate.replacement}"'),
+        confidence=decision.probability, severity=severity,
+        evidence=(f"glossary {entry.origin}", f"sense gate ({run.gate.name})", *decision.evidence),
+        options=run.options,
+    )
+
+
+def _suggestions(entry: GlossaryEntry, text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(transfer_case(text, rendering) for rendering in entry.approved))
+
+
+def _best_casing(entry: GlossaryEntry, text: str) -> str:
+    folded = text.casefold().replace("-", " ")
+    for rendering in entry.approved:
+        if rendering.casefold().replace("-", " ") == folded:
+            return rendering
+    return entry.preferred

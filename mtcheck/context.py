@@ -1,0 +1,117 @@
+"""What checks get to see: the glossary, its matcher, the options, the sense gate and
+the document a segment belongs to. Built once per run by the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Sequence
+
+from .glossary.loader import Glossary
+from .glossary.matcher import GlossaryMatcher, Hit
+from .models import Finding, Fix, Segment, Severity
+from .options import CheckOptions
+from .registry import get_rule
+
+
+@dataclass
+class RunContext:
+    glossary: Glossary
+    options: CheckOptions
+    enabled: set[str]
+    gate_factory: Callable[[], object] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def matcher(self) -> GlossaryMatcher:
+        from .glossary.cache import cached_matcher
+
+        return cached_matcher(self.glossary)
+
+    @cached_property
+    def gate(self):
+        """The sense gate (embedding-based when enabled, else lexical), built on first use."""
+        if self.gate_factory is None:
+            from .senses import LexicalSenseGate
+
+            return LexicalSenseGate()
+        return self.gate_factory()
+
+    def wants(self, code: str) -> bool:
+        return code in self.enabled
+
+
+@dataclass
+class Document:
+    """The segments of one input file, with glossary hits computed once and shared."""
+
+    segments: Sequence[Segment]
+    run: RunContext
+
+    @cached_property
+    def hits(self) -> dict[str, list[Hit]]:
+        return {segment.id: self.run.matcher.find(segment.target) for segment in self.segments}
+
+    def entry(self, hit: Hit):
+        return self.run.matcher.entries[hit.entry]
+
+    @cached_property
+    def approved_counts(self) -> dict[int, int]:
+        """How often each entry's approved rendering occurs (correctly cased) in the document."""
+        counts: dict[int, int] = {}
+        for segment in self.segments:
+            for hit in self.hits[segment.id]:
+                if hit.kind == "approved":
+                    counts[hit.entry] = counts.get(hit.entry, 0) + 1
+        return counts
+
+
+def make_finding(
+    code: str,
+    segment: Segment,
+    start: int,
+    end: int,
+    message: str,
+    *,
+    suggestions: Sequence[str] = (),
+    fix: Fix | None = None,
+    confidence: float = 1.0,
+    evidence: Sequence[str] = (),
+    severity: Severity | None = None,
+    options: CheckOptions | None = None,
+) -> Finding:
+    """Build a Finding for `code` at target[start:end], filling rule metadata and positions."""
+    rule = get_rule(code)
+    severity = severity or rule.severity
+    if options is not None:
+        severity = options.severity_for(code, severity)
+    line, column = position(segment, start)
+    return Finding(
+        rule=code,
+        name=rule.name,
+        category=rule.category,
+        severity=severity,
+        message=message,
+        segment=segment.id,
+        file=segment.file,
+        line=line,
+        column=column,
+        start=start,
+        end=end,
+        text=segment.target[start:end],
+        suggestions=tuple(suggestions),
+        confidence=round(float(confidence), 3),
+        fix=fix,
+        evidence=tuple(evidence),
+    )
+
+
+def position(segment: Segment, offset: int) -> tuple[int | None, int | None]:
+    """1-based (line, column) in the file of a target offset."""
+    if segment.line is None:
+        return None, offset + 1
+    before = segment.target[:offset]
+    newlines = before.count("\n")
+    if newlines:
+        return segment.line + newlines, offset - before.rfind("\n")
+    return segment.line, segment.column_offset + offset + 1

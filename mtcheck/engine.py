@@ -1,0 +1,124 @@
+"""The check pipeline: segments -> documents -> checks -> gate -> filtered findings -> RunResult."""
+
+from __future__ import annotations
+
+import time
+from itertools import groupby
+from typing import Iterable, Sequence
+
+from . import __version__
+from .context import Document, RunContext
+from .glossary.loader import Glossary, load_glossaries
+from .models import Finding, RunResult, Segment
+from .options import CheckOptions
+from .registry import CHECKS, load_builtin_checks, select_rules
+from .scoring import segment_scores
+
+
+def build_context(options: CheckOptions, glossary: Glossary | None = None) -> RunContext:
+    load_builtin_checks()
+    if glossary is None:
+        glossary = load_glossaries(options.glossaries, include_default=options.use_default_glossary)
+    enabled = select_rules(options.select, options.ignore)
+    return RunContext(glossary=glossary, options=options, enabled=enabled, gate_factory=_gate_factory(options))
+
+
+def _gate_factory(options: CheckOptions):
+    if not options.embed:
+        return None
+
+    def make():
+        from .embeddings.gate import EmbeddingSenseGate
+
+        return EmbeddingSenseGate.from_options(options)
+
+    try:
+        import importlib.util
+
+        if importlib.util.find_spec("mtcheck.embeddings.gate") is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return make
+
+
+def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None, context: RunContext | None = None) -> RunResult:
+    """Check `segments` (from one or more files) and return every finding that passes the filters."""
+    options = options or (context.options if context else CheckOptions())
+    started = time.perf_counter()
+    context = context or build_context(options)
+    context.timings["setup"] = context.timings.get("setup", 0.0) + time.perf_counter() - started
+    findings: list[Finding] = []
+    check_started = time.perf_counter()
+    for _, group in groupby(segments, key=lambda segment: segment.file):
+        findings.extend(check_document(list(group), context))
+    context.timings["check"] = context.timings.get("check", 0.0) + time.perf_counter() - check_started
+    findings = [f for f in findings if f.confidence >= options.min_confidence]
+    findings = sorted(drop_nested(findings), key=lambda f: f.sort_key)
+    scores, overall = segment_scores(segments, findings)
+    return RunResult(
+        segments=tuple(segments),
+        findings=tuple(findings),
+        signature=signature(context),
+        scores=tuple(scores),
+        overall_score=overall,
+        timings=dict(context.timings),
+    )
+
+
+def check_document(segments: Sequence[Segment], context: RunContext) -> Iterable[Finding]:
+    document = Document(segments, context)
+    for check in CHECKS:
+        if not any(context.wants(code) for code in check.rules):
+            continue
+        if check.scope == "document":
+            yield from (f for f in check.func(document) if context.wants(f.rule))
+        else:
+            for segment in segments:
+                yield from (f for f in check.func(segment, document) if context.wants(f.rule))
+
+
+def _priority(finding: Finding) -> int:
+    """Term-level evidence (glossary, source terms) outranks pattern rules on the same span."""
+    return 0 if finding.rule.startswith(("GL", "BI")) else 1
+
+
+def drop_nested(findings: Sequence[Finding]) -> list[Finding]:
+    """Keep one finding per problem: drop a finding whose span lies inside a longer finding's
+    span in the same segment ("research and research" inside the glossary's
+    "government, production, research and research"), or inside an equal span of a
+    higher-priority rule ("line and line": the glossary entry, not the repetition rule)."""
+    by_segment: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        by_segment.setdefault((finding.file, finding.segment), []).append(finding)
+    kept: list[Finding] = []
+    for group in by_segment.values():
+        group.sort(key=lambda f: (-(f.end - f.start), _priority(f), f.start))
+        chosen: list[Finding] = []
+        for finding in group:
+            if any(_covers(c, finding) for c in chosen):
+                continue
+            chosen.append(finding)
+        kept.extend(chosen)
+    return kept
+
+
+def _covers(outer: Finding, inner: Finding) -> bool:
+    if not (outer.start <= inner.start and inner.end <= outer.end):
+        return False
+    longer = (outer.end - outer.start) > (inner.end - inner.start)
+    return longer or _priority(outer) < _priority(inner)
+
+
+def signature(context: RunContext) -> str:
+    """A sacrebleu-style signature: enough to reproduce the run."""
+    options = context.options
+    model = "none"
+    if options.embed:
+        model = options.model or "all-MiniLM-L6-v2(bundled)"
+    rules = "all" if not (options.select or options.ignore) else f"select={','.join(options.select) or '*'};ignore={','.join(options.ignore) or '-'}"
+    return (
+        f"mtcheck:{__version__}|glossary:{len(context.glossary)}:{context.glossary.digest}"
+        f"|embed:{model}|backend:{options.backend if options.embed else '-'}"
+        f"|min-confidence:{options.min_confidence:g}|rules:{rules}"
+    )

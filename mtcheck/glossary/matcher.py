@@ -1,0 +1,76 @@
+"""Find glossary renderings in text with Aho-Corasick automata (pyahocorasick).
+
+One automaton for case-insensitive patterns and one for case-sensitive ones, both over
+offset-preserving normalised text (see textutil.normalize). Built once per glossary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import ahocorasick
+
+from ..models import GlossaryEntry
+from ..textutil import at_word_boundaries, normalize
+
+WRONG, VARIANT, APPROVED = "wrong", "variant", "approved"
+_KIND_PRIORITY = {WRONG: 0, VARIANT: 1, APPROVED: 2}
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    entry: int  # index into the glossary's entries
+    kind: str  # wrong | variant | approved
+    pattern: str  # the glossary rendering that matched
+
+
+class GlossaryMatcher:
+    def __init__(self, entries: Sequence[GlossaryEntry]):
+        self.entries = tuple(entries)
+        self._insensitive = ahocorasick.Automaton()
+        self._sensitive = ahocorasick.Automaton()
+        for index, entry in enumerate(self.entries):
+            for kind, renderings in ((WRONG, entry.wrong), (VARIANT, entry.variants), (APPROVED, entry.approved)):
+                # Approved renderings of case-sensitive entries are found case-insensitively
+                # so that mis-cased occurrences ("HUAWEI") can be reported.
+                sensitive = entry.case_sensitive and kind == WRONG
+                automaton = self._sensitive if sensitive else self._insensitive
+                for rendering in renderings:
+                    key = " ".join(normalize(rendering, sensitive).split())
+                    if not key:
+                        continue
+                    payload = automaton.get(key) if key in automaton else []
+                    payload.append((index, kind, rendering, len(key)))
+                    automaton.add_word(key, payload)
+        for automaton in (self._insensitive, self._sensitive):
+            if len(automaton):
+                automaton.make_automaton()
+
+    def find(self, text: str) -> list[Hit]:
+        """All non-overlapping hits: longest first, wrong renderings preferred on ties."""
+        candidates: list[Hit] = []
+        for automaton, sensitive in ((self._insensitive, False), (self._sensitive, True)):
+            if not len(automaton):
+                continue
+            folded = normalize(text, sensitive)
+            for end_index, payload in automaton.iter(folded):
+                for index, kind, rendering, length in payload:
+                    end = end_index + 1
+                    start = end - length
+                    entry = self.entries[index]
+                    if entry.whole_word and not at_word_boundaries(text, start, end):
+                        continue
+                    candidates.append(Hit(start, end, index, kind, rendering))
+        candidates.sort(key=lambda h: (-(h.end - h.start), _KIND_PRIORITY[h.kind], h.start))
+        taken: list[Hit] = []
+        occupied: list[tuple[int, int]] = []
+        for hit in candidates:
+            if any(hit.start < end and start < hit.end for start, end in occupied):
+                continue
+            taken.append(hit)
+            occupied.append((hit.start, hit.end))
+        taken.sort(key=lambda h: (h.start, h.end))
+        return taken

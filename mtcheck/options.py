@@ -1,0 +1,31 @@
+"""Options for a check run, independent of how they were given (CLI, config file, API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import Severity
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    glossaries: tuple[str, ...] = ()
+    use_default_glossary: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity_overrides: tuple[tuple[str, str], ...] = ()  # (rule code, severity)
+    fail_on: Severity = Severity.ERROR
+    min_confidence: float = 0.0
+    # Embedding layer (sense gate, fix verification).
+    embed: bool = True
+    model: str | None = None  # None: the bundled all-MiniLM-L6-v2
+    backend: str = "torch"
+    # Bilingual mode.
+    cross_lingual_model: str | None = None
+    extra: tuple[tuple[str, object], ...] = field(default=())
+
+    def severity_for(self, code: str, default: Severity) -> Severity:
+        for rule, severity in self.severity_overrides:
+            if rule == code:
+                return Severity.parse(severity)
+        return default

@@ -1,0 +1,78 @@
+"""Read a file's bytes into text, with one-line errors for every way that can fail."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass(frozen=True)
+class DecodedFile:
+    path: str
+    text: str
+    encoding: str  # codec to write the text back with (utf-8-sig keeps a BOM)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", where=str(path), hint="check the path")
+    if path.is_dir():
+        raise InputError("is a directory", where=str(path), hint="name the files to check, e.g. DIR/*.txt")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", where=str(path)) from None
+
+
+def decode_file(path: str | Path, encoding: str | None = None, *, allow_empty: bool = False) -> DecodedFile:
+    data = read_bytes(path)
+    chosen = encoding
+    if chosen is None:
+        for bom, codec in _BOMS:
+            if data.startswith(bom):
+                chosen = codec
+                break
+        else:
+            chosen = "utf-8"
+        if chosen == "utf-8" and b"\x00" in data[:8192]:
+            raise InputError("binary file (contains NUL bytes), not text", where=str(path), hint="check only text, TSV/CSV or translation files; pass --encoding for UTF-16 text without a BOM")
+    try:
+        codecs.lookup(chosen)
+    except LookupError:
+        raise InputError(f"unknown encoding {chosen!r}", where=str(path), hint="use a Python codec name such as utf-8, gb18030, big5, utf-16") from None
+    try:
+        text = data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid {chosen} (byte 0x{data[exc.start]:02x} at offset {exc.start})", where=str(path), line=line,
+            hint="pass --encoding, e.g. --encoding gb18030 for Chinese legacy text",
+        ) from None
+    if chosen == "utf-8" and text.startswith("\ufeff"):
+        text, chosen = text[1:], "utf-8-sig"
+    if not allow_empty and not text.strip():
+        raise InputError("empty input: nothing to check", where=str(path), hint="pass a file with at least one line of text")
+    return DecodedFile(str(path), text, chosen)
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on \\n only, keeping each line's ending (\\r\\n, \\n or none)."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def strip_eol(line: str) -> str:
+    if line.endswith("\r\n"):
+        return line[:-2]
+    if line.endswith("\n") or line.endswith("\r"):
+        return line[:-1]
+    return line

@@ -1,0 +1,55 @@
+"""JSON: the stable machine-readable contract (documented in README)."""
+
+from __future__ import annotations
+
+import json
+
+from ..models import Finding, RunResult
+from .base import ReportContext, Reporter, severity_counts
+
+
+def finding_to_dict(finding: Finding) -> dict:
+    fix = None
+    if finding.fix is not None:
+        fix = {"replacement": finding.fix.replacement, "applicability": finding.fix.applicability.value}
+    return {
+        "rule": finding.rule,
+        "category": finding.category,
+        "severity": finding.severity.value,
+        "file": finding.file,
+        "segment": finding.segment,
+        "line": finding.line,
+        "column": finding.column,
+        "start": finding.start,
+        "end": finding.end,
+        "text": finding.text,
+        "message": finding.message,
+        "suggestions": list(finding.suggestions),
+        "confidence": finding.confidence,
+        "fix": fix,
+        "evidence": list(finding.evidence),
+    }
+
+
+def result_to_dict(result: RunResult, version: str) -> dict:
+    return {
+        "tool": "mtcheck",
+        "version": version,
+        "signature": result.signature,
+        "summary": {
+            "segments": len(result.segments),
+            "findings": len(result.findings),
+            "by_severity": severity_counts(result),
+            "by_rule": result.count_by("rule"),
+            "score": result.overall_score,
+        },
+        "findings": [finding_to_dict(f) for f in result.findings],
+    }
+
+
+class JsonReporter(Reporter):
+    name = "json"
+    extension = "json"
+
+    def render(self, result: RunResult, context: ReportContext) -> str:
+        return json.dumps(result_to_dict(result, context.version), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,51 @@
+"""Terminal: one line per finding, grouped by file, with a summary; colour on a TTY (rich)."""
+
+from __future__ import annotations
+
+import io
+
+from ..models import RunResult, Severity
+from .base import ReportContext, Reporter, severity_counts
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class TerminalReporter(Reporter):
+    name = "terminal"
+    extension = "txt"
+
+    def __init__(self, color: bool = False, width: int = 100):
+        self.color = color
+        self.width = width
+
+    def render(self, result: RunResult, context: ReportContext) -> str:
+        from rich.console import Console
+        from rich.markup import escape
+
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color, width=self.width, highlight=False, soft_wrap=True)
+        current_file = None
+        for finding in result.findings:
+            if finding.file != current_file:
+                if current_file is not None:
+                    console.print()
+                console.print(f"[bold]{escape(finding.file)}[/bold]")
+                current_file = finding.file
+            where = f"{finding.line}:{finding.column}" if finding.line else f"seg {finding.segment}"
+            style = _STYLE[finding.severity]
+            suggestion = f" [green]→ {escape(finding.suggestions[0])}[/green]" if finding.suggestions else ""
+            confidence = f" [dim]({finding.confidence:.2f})[/dim]" if finding.confidence < 1 else ""
+            console.print(
+                f"  {where:>7}  [{style}]{finding.severity.value:<7}[/{style}] [bold]{finding.rule}[/bold] "
+                f"{escape(finding.message)}{suggestion}{confidence}"
+            )
+        counts = severity_counts(result)
+        if result.findings:
+            console.print()
+        files = len({segment.file for segment in result.segments})
+        console.print(
+            f"{len(result.findings)} finding(s) in {len(result.segments)} segment(s) of {files} file(s): "
+            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info; "
+            f"quality score {result.overall_score:.1f}/100"
+        )
+        return buffer.getvalue()

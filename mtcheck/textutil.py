@@ -1,0 +1,121 @@
+"""Small text helpers shared by checks: offset-preserving normalisation, word
+boundaries, sentence spans, case transfer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Characters folded to one form for matching. Every mapping is one character to one
+# character so that offsets into the normalised text are offsets into the original.
+_FOLD = {
+    "-": " ",
+    "\u2010": " ",  # hyphen
+    "\u2011": " ",  # non-breaking hyphen
+    "\u2013": " ",  # en dash
+    "\u00a0": " ",  # no-break space
+    "\t": " ",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u02bc": "'",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str, case_sensitive: bool) -> str:
+    ch = _FOLD.get(ch, ch)
+    if not case_sensitive:
+        lowered = ch.lower()
+        if len(lowered) == 1:
+            ch = lowered
+    return ch
+
+
+def normalize(text: str, case_sensitive: bool = False) -> str:
+    """Fold hyphens/dashes to spaces, curly apostrophes to straight and (unless
+    case-sensitive) case, keeping the length so offsets stay valid."""
+    return "".join(_fold_char(ch, case_sensitive) for ch in text)
+
+
+def is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def at_word_boundaries(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is not glued to letters or digits on either side."""
+    if start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start]):
+        return False
+    if end < len(text) and is_word_char(text[end]) and is_word_char(text[end - 1]):
+        return False
+    return True
+
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens with offsets: letters/digits, keeping internal apostrophes."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+
+
+# A sentence ends at . ! ? (or their CJK forms) followed by space/quote and an
+# upper-case letter, digit or quote; abbreviations such as "Mr." or "U.S." are kept.
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "inc", "ltd", "co", "no", "jr", "sr", "e.g", "i.e", "u.s", "u.k"}
+_SENTENCE_END_RE = re.compile(r"[.!?\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u4e00-\u9fff])")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split a segment into sentence (start, end) spans, without losing characters."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        before = text[start:match.start()].split()
+        last_word = before[-1].lower().rstrip(".") if before else ""
+        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        end = match.end()
+        spans.append((start, end))
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
+
+
+def sentence_at(text: str, offset: int) -> tuple[int, int]:
+    for start, end in sentence_spans(text):
+        if start <= offset < end or offset == end == len(text):
+            return start, end
+    return 0, len(text)
+
+
+def transfer_case(original: str, replacement: str) -> str:
+    """Give `replacement` the case pattern of `original` when the replacement is
+    all lower-case (a common noun); proper names keep their own casing."""
+    if not original or not replacement:
+        return replacement
+    if replacement != replacement.lower():
+        # A name keeps its own casing, but a capitalised original capitalises a
+        # lower-case first word ("The nineteen major" -> "The 19th ...").
+        if original[0].isupper() and replacement[0].islower():
+            return replacement[0].upper() + replacement[1:]
+        return replacement
+    if original.isupper() and len(original) > 1:
+        return replacement.upper()
+    if original[0].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def starts_sentence(text: str, offset: int) -> bool:
+    """Is `offset` the first word of a sentence (only spaces, quotes or brackets before it)?"""
+    i = offset - 1
+    while i >= 0 and (text[i].isspace() or text[i] in "\"'\u201c\u2018([<"):
+        i -= 1
+    return i < 0 or text[i] in ".!?:\u3002\uff01\uff1f"
+
+
+def mostly_upper(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
