@@ -21,7 +21,7 @@ def _data_dir() -> Path:
     """Bundled data: mtcheck/_data in an installed package, ./data in a source checkout."""
     here = Path(__file__).resolve().parent
     installed = here / "_data"
-    if (installed / "glossaries").is_dir():
+    if installed.is_dir():
         return installed
     return here.parent / "data"
 
