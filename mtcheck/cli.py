@@ -56,6 +56,8 @@ def check_options(func):
         click.option("--encoding", metavar="CODEC", help="Input encoding (default UTF-8, BOM detected), e.g. gb18030."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: .mtcheck.toml, setup.cfg [mtcheck] or pyproject.toml [tool.mtcheck] in the current folder)."),
         click.option("--timings", is_flag=True, help="Print the time spent per stage on stderr."),
+        click.option("--align", type=click.Choice(["length", "embedding"]), default=None, help="Sentence-align --source/--reference with the target when they are not line-aligned: length (Gale-Church) or embedding (needs --cross-lingual-model)."),
+        click.option("--cross-lingual-model", metavar="NAME_OR_PATH", help="Multilingual sentence-transformers model (local folder or Hugging Face cache) for BI008 similarity and --align embedding."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -91,6 +93,7 @@ def build_options(params: dict, fail_on: str | None = None):
         embed=bool(embed),
         model=params.get("model") or config.get("model"),
         backend=params.get("backend") or config.get("backend", "torch"),
+        cross_lingual_model=params.get("cross_lingual_model") or config.get("cross_lingual_model"),
     )
 
 
@@ -99,9 +102,23 @@ def _read_all(files: Sequence[str], params: dict):
 
     if len(files) > 1 and (params.get("source") or params.get("reference")):
         raise MtcheckError("--source/--reference need exactly one target file", hint="check one file at a time")
+    if params.get("align"):
+        return _read_aligned(files, params)
     segments = []
     for path in files:
         segments.extend(read_segments(path, encoding=params.get("encoding"), source=params.get("source"), reference=params.get("reference")))
+    return segments
+
+
+def _read_aligned(files: Sequence[str], params: dict):
+    from .bilingual.alignment import EMBEDDING, read_aligned
+    from .bilingual.similarity import load_encoder
+
+    model = params.get("cross_lingual_model")
+    encoder = load_encoder(model) if params["align"] == EMBEDDING and model else None
+    segments, messages = read_aligned(files[0], source=params.get("source"), reference=params.get("reference"), method=params["align"], encoding=params.get("encoding"), encoder=encoder)
+    for message in messages:
+        click.echo(f"mtcheck: {message}", err=True)
     return segments
 
 
@@ -196,7 +213,7 @@ def fix(file, output, in_place, no_backup, unsafe_fixes, show_diff, **params):
     if output and in_place:
         raise MtcheckError("--output and --in-place exclude each other", hint="choose one")
     options = build_options(params)
-    segments = read_segments(file, encoding=params.get("encoding"), source=params.get("source"), reference=params.get("reference"))
+    segments = _read_all([file], params)
     fixed, passes = fix_until_stable(segments, lambda current: check_segments(current, options).findings, unsafe=unsafe_fixes)
     changes = {after.id: after.target for before, after in zip(segments, fixed) if before.target != after.target}
     decoded = decode_file(file, params.get("encoding"))

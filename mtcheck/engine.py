@@ -63,7 +63,17 @@ def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None,
         scores=tuple(scores),
         overall_score=overall,
         timings=dict(context.timings),
+        extras=_reference_extras(segments, findings),
     )
+
+
+def _reference_extras(segments: Sequence[Segment], findings: Sequence[Finding]) -> dict:
+    """sacrebleu metrics before/after fixes when any segment has a reference (mtcheck.metrics)."""
+    if not any(segment.reference for segment in segments):
+        return {}
+    from .metrics import reference_metrics
+
+    return {"metrics": reference_metrics(segments, findings)}
 
 
 def check_document(segments: Sequence[Segment], context: RunContext) -> Iterable[Finding]:

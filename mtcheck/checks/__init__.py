@@ -1,3 +1,3 @@
 """Checks, one module per family. Importing this package registers every rule."""
 
-from . import glossary, repetition, names, numbers, consistency  # noqa: F401
+from . import glossary, repetition, names, numbers, consistency, bilingual  # noqa: F401

@@ -32,7 +32,7 @@ def finding_to_dict(finding: Finding) -> dict:
 
 
 def result_to_dict(result: RunResult, version: str) -> dict:
-    return {
+    out = {
         "tool": "mtcheck",
         "version": version,
         "signature": result.signature,
@@ -45,6 +45,9 @@ def result_to_dict(result: RunResult, version: str) -> dict:
         },
         "findings": [finding_to_dict(f) for f in result.findings],
     }
+    if result.extras.get("metrics"):
+        out["metrics"] = result.extras["metrics"]  # only when a reference was given
+    return out
 
 
 class JsonReporter(Reporter):

@@ -48,4 +48,9 @@ class TerminalReporter(Reporter):
             f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info; "
             f"quality score {result.overall_score:.1f}/100"
         )
+        if result.extras.get("metrics"):
+            from ..metrics import summary_lines
+
+            for line in summary_lines(result.extras["metrics"]):
+                console.print(escape(line))
         return buffer.getvalue()
