@@ -11,8 +11,8 @@ What is left is reported in two ways:
   "290,000"), one digit changed or two adjacent digits swapped (4806 as "4860"), or the
   only two unmatched percentages;
 - a *missing* source number is one nothing in the target matches or contradicts.
-Approximate source numbers (三十多, 近百, 十几) and small spelled-out ones (一, 两) are
-used for matching but never reported; "a dozen" in the target never contradicts.
+Approximate source numbers (三十多, 近百, 十几), 0 and 1, and small spelled-out ones (两)
+are used for matching but never reported; "a dozen" in the target never contradicts.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def same_value(source: NumberMention, target: NumberMention) -> bool:
 
 
 def reportable(mention: NumberMention) -> bool:
-    if mention.approximate:
-        return False
+    if mention.approximate or mention.value <= 1:
+        return False  # 1例 "a patient", 1月 "January" is matched, but "a"/"one" often vanish
     return not mention.spelled or mention.value >= _SMALL or mention.kind in (MONTH, DAY)
 
 

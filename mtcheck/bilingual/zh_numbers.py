@@ -89,7 +89,7 @@ _MEASURES = set(
 _APPROX_AFTER = ("多", "余", "几", "来", "左右", "上下", "以上", "以下")
 _APPROX_BEFORE = ("近", "约", "大约", "超过", "逾", "数", "几", "上", "近百", "将近")
 _NOT_QUANTITY = ("十分",)  # "very"
-_CODE_BEFORE = re.compile(r"[A-Za-z][-_]?$")
+_CODE_BEFORE = re.compile(r"[A-Za-z][-_.]?$")
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -189,13 +189,22 @@ _MONTH_ABBREVIATIONS = {name[:3]: i for name, i in _MONTHS_EN.items() if name !=
 _NUMBER_WORD = "|".join(sorted(list(_UNITS_EN) + list(_TENS_EN) + list(_SCALES_EN) + list(_ORDINALS_EN), key=len, reverse=True))
 _WORD_SEQUENCE = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*\b", re.IGNORECASE)
 _DIGITS_EN = re.compile(
-    rf"(?<![\w.])(?P<num>{_ARABIC})(?P<ord>st|nd|rd|th)?"
+    rf"(?<!\w)(?<!\d\.)(?P<num>{_ARABIC})(?P<ord>st|nd|rd|th)?"
     r"(?P<pct>\s?%|\s+per\s?cent\b|\s+percent\b)?"
     r"(?P<scale>[\s-]+(?:ten[\s-]+thousand|hundred[\s-]+million|thousand|million|billion|trillion|hundred)\b)?",
     re.IGNORECASE,
 )
 _MONTH_EN = re.compile(r"\b(" + "|".join(_MONTHS_EN) + r"|(?:" + "|".join(_MONTH_ABBREVIATIONS) + r")\.)", re.IGNORECASE)
 _DOZEN = re.compile(r"\b(?:a\s+)?dozen\b(?!s)", re.IGNORECASE)
+# Words that stand for a number in idiomatic English (十年 "a decade", 3倍 "three times" or
+# "thrice"): used for matching only, never reported as contradicting.
+_IDIOM_VALUES = {"decade": 10, "century": 100, "twice": 2, "double": 2, "doubled": 2, "thrice": 3, "triple": 3,
+                 "tripled": 3, "half": Decimal("0.5"), "pair": 2, "couple": 2}
+_IDIOM = re.compile(r"\b(" + "|".join(_IDIOM_VALUES) + r")\b", re.IGNORECASE)
+_AND_A_HALF = re.compile(
+    rf"\b(?P<whole>\d+|{'|'.join(sorted(_UNITS_EN, key=len, reverse=True))})\s+and\s+a\s+half\s+(?P<scale>thousand|million|billion|trillion)\b",
+    re.IGNORECASE,
+)
 _EN_SCALE = {"ten thousand": 10_000, "hundred million": 10**8, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12, "hundred": 100}
 
 
@@ -239,6 +248,11 @@ def target_numbers(text: str) -> list[NumberMention]:
         taken.append((mention.start, mention.end))
         mentions.append(mention)
 
+    for match in _AND_A_HALF.finditer(text):
+        whole = match.group("whole").lower()
+        number = Decimal(whole) if whole.isdigit() else Decimal(_UNITS_EN[whole])
+        value = (number + Decimal("0.5")) * _EN_SCALE[match.group("scale").lower()]
+        add(NumberMention(value, CARDINAL, match.group(), match.start(), match.end(), spelled=not whole.isdigit()))
     for match in _DIGITS_EN.finditer(text):
         value = _decimal(match.group("num"))
         if value is None:
@@ -263,6 +277,9 @@ def target_numbers(text: str) -> list[NumberMention]:
         percent = re.match(r"\s+(?:per\s?cent|percent)\b", text[match.end():], re.IGNORECASE)
         kind = PERCENT if percent else ORDINAL if ordinal else CARDINAL
         add(NumberMention(value, kind, match.group(), match.start(), match.end(), spelled=True))
+    for match in _IDIOM.finditer(text):
+        value = Decimal(_IDIOM_VALUES[match.group(1).lower()])
+        add(NumberMention(value, CARDINAL, match.group(), match.start(), match.end(), approximate=True, spelled=True))
     for match in _MONTH_EN.finditer(text):
         word = match.group(1).lower().rstrip(".")
         if word == "may" and not re.match(r"\s+\d", text[match.end():]) and match.group(1)[0] != "M":

@@ -102,7 +102,7 @@ BI002_UNGATED_CAP = 0.6  # without embeddings calque hits are low-confidence war
 BI002_GATED_SAFE = 0.9
 LENGTH_Z = 3.5
 LENGTH_MIN_SEGMENTS = 8
-LENGTH_MIN_SOURCE = 8
+LENGTH_MIN_SOURCE = 20  # shorter sources vary too much in length to judge
 LENGTH_MIN_SPREAD = 0.15  # log-ratio units: a uniform document flags nothing
 
 
@@ -363,18 +363,15 @@ def check_numbers(segment: Segment, doc: Document) -> Iterable[Finding]:
     if not has_source(segment) or not segment.target.strip():
         return
     options = doc.run.options
+    missing = []
     for mismatch in compare_numbers(segment.source, segment.target):
         source = mismatch.source
         expected = _format_value(source)
         explained = "" if source.text.replace(",", "") == expected.replace(",", "").rstrip("%") else f" = {expected}"
         if mismatch.reason == MISSING:
-            if not complete_pair(segment) or _inside_source_term(doc, segment.source, source.start, source.end):
-                continue  # BI001 reports a missing key term (十九大) as a whole
-            start, end = _whole(segment)
-            yield make_finding(
-                "BI003", segment, start, end, f"source number {source.text}{explained} is missing from the translation",
-                severity=Severity.WARNING, confidence=0.6, evidence=(f"source number {source.text}",), options=options,
-            )
+            # BI001 reports a missing key term (十九大) as a whole.
+            if complete_pair(segment) and not _inside_source_term(doc, segment.source, source.start, source.end):
+                missing.append(f"{source.text}{explained}")
             continue
         target = mismatch.target
         fix = Fix((Edit(target.start, target.end, expected),), Applicability.UNSAFE, f'Write "{expected}"')
@@ -383,6 +380,13 @@ def check_numbers(segment: Segment, doc: Document) -> Iterable[Finding]:
             f'"{target.text}" contradicts the source {source.text}{explained} ({mismatch.reason})',
             suggestions=(expected,), fix=fix, confidence=0.9 if mismatch.reason == "magnitude" else 0.8,
             evidence=(f"source number {source.text}", f"{mismatch.reason} mismatch"), options=options,
+        )
+    if missing:
+        start, end = _whole(segment)
+        listed = ", ".join(dict.fromkeys(missing))
+        yield make_finding(
+            "BI003", segment, start, end, f"source number(s) {listed} missing from the translation",
+            severity=Severity.WARNING, confidence=0.6, evidence=tuple(f"source number {m}" for m in missing), options=options,
         )
 
 
