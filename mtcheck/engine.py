@@ -103,6 +103,9 @@ def drop_nested(findings: Sequence[Finding]) -> list[Finding]:
         by_segment.setdefault((finding.file, finding.segment), []).append(finding)
     kept: list[Finding] = []
     for group in by_segment.values():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
         group.sort(key=lambda f: (-(f.end - f.start), _priority(f), f.start))
         chosen: list[Finding] = []
         for finding in group:

@@ -84,6 +84,9 @@ def all_rules() -> list[Rule]:
 
 
 def get_rule(code: str) -> Rule:
+    rule = RULES.get(code)  # fast path: called for every finding
+    if rule is not None:
+        return rule
     load_builtin_checks()
     return RULES[code]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from .models import Finding, Segment, SegmentScore, Severity
-from .textutil import words
+from .textutil import word_count
 
 WEIGHTS = {Severity.ERROR: 5.0, Severity.WARNING: 1.0, Severity.INFO: 0.1}
 
@@ -29,7 +29,7 @@ def segment_scores(segments: Sequence[Segment], findings: Sequence[Finding]) -> 
     total_penalty = 0.0
     total_words = 0
     for segment in segments:
-        count = len(words(segment.target))
+        count = word_count(segment.target)
         points = penalty(by_segment.get((segment.file, segment.id), ()))
         total_penalty += points
         total_words += count

@@ -31,10 +31,35 @@ def _fold_char(ch: str, case_sensitive: bool) -> str:
     return ch
 
 
+_FOLD_TABLE = str.maketrans(_FOLD)
+_FINAL_SIGMA_CONTEXT = "\u03a3"  # str.lower() maps it by context; the per-character path does not
+
+
 def normalize(text: str, case_sensitive: bool = False) -> str:
     """Fold hyphens/dashes to spaces, curly apostrophes to straight and (unless
     case-sensitive) case, keeping the length so offsets stay valid."""
+    folded = text.translate(_FOLD_TABLE)
+    if case_sensitive:
+        return folded
+    lowered = folded.lower()
+    # Same result as lowering character by character whenever no character lowers to
+    # several (only U+0130 does, which changes the length) and no capital sigma is
+    # present (whose lower case str.lower() picks by context).
+    if len(lowered) == len(folded) and _FINAL_SIGMA_CONTEXT not in folded:
+        return lowered
     return "".join(_fold_char(ch, case_sensitive) for ch in text)
+
+
+def ignorecase_key(text: str) -> str:
+    """Lower-case `text` for cheap prefilters in front of re.IGNORECASE patterns.
+
+    Two strings that an IGNORECASE backreference treats as equal (re compares the
+    simple lower case of each character) get equal keys, and the key keeps length,
+    whitespace, word and letter classes, so positions and tokens line up with `text`.
+    """
+    if text.isascii():
+        return text.lower()
+    return text.replace("\u0130", "i").lower().replace("\u03c2", "\u03c3")
 
 
 def is_word_char(ch: str) -> bool:
@@ -56,6 +81,11 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 def words(text: str) -> list[tuple[int, int, str]]:
     """Word tokens with offsets: letters/digits, keeping internal apostrophes."""
     return [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+
+
+def word_count(text: str) -> int:
+    """len(words(text)), without building the tuples."""
+    return len(_WORD_RE.findall(text))
 
 
 # A sentence ends at . ! ? (or their CJK forms) followed by space/quote and an

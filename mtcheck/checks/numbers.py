@@ -9,6 +9,7 @@ from typing import Iterable
 from ..context import Document, make_finding
 from ..models import Applicability, Edit, Finding, Fix, Segment, Severity
 from ..registry import Rule, register_rule, segment_check
+from ..textutil import ignorecase_key
 
 register_rule(Rule(
     "NU001", "bare-day-number", "locale", Severity.ERROR,
@@ -61,7 +62,9 @@ def magnitude_replacement(number: str, word: str) -> str:
 def check_numbers(segment: Segment, doc: Document) -> Iterable[Finding]:
     text = segment.target
     options = doc.run.options
-    if doc.run.wants("NU001"):
+    # Each pattern needs a literal word (or the digit 0): skip it when the word is absent.
+    key = ignorecase_key(text)
+    if doc.run.wants("NU001") and "day" in key:
         for match in _DAY.finditer(text):
             day = int(match.group(2))
             if not 1 <= day <= 31:
@@ -71,13 +74,13 @@ def check_numbers(segment: Segment, doc: Document) -> Iterable[Finding]:
             fix = Fix((Edit(start, match.end(), replacement),), Applicability.SAFE, f'Write "{replacement}"')
             yield make_finding("NU001", segment, start, match.end(), f'day written as "{text[start:match.end()]}": write "the {replacement}"',
                                suggestions=(replacement,), fix=fix, options=options)
-    if doc.run.wants("NU002"):
+    if doc.run.wants("NU002") and ("thou" in key or "hundred" in key):
         for match in _MAGNITUDE.finditer(text):
             replacement = magnitude_replacement(match.group(1), match.group(2))
             fix = Fix((Edit(match.start(), match.end(), replacement),), Applicability.SAFE, f'Write "{replacement}"')
             yield make_finding("NU002", segment, match.start(), match.end(), f'"{match.group()}" is written "{replacement}" in English',
                                suggestions=(replacement,), fix=fix, options=options)
-    if doc.run.wants("NU003"):
+    if doc.run.wants("NU003") and "0" in text:
         for match in _PADDED.finditer(text):
             number, noun = int(match.group(2)), match.group(3).lower()
             suggestions = (f"page {number}", f"the {ordinal(number)} edition") if noun in {"edition", "page"} else (f"the {ordinal(number)} {noun}", f"{noun} {number}")

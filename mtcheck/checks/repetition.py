@@ -8,6 +8,7 @@ from typing import Iterable
 from ..context import Document, make_finding
 from ..models import Applicability, Edit, Finding, Fix, Segment, Severity
 from ..registry import Rule, register_rule, segment_check
+from ..textutil import ignorecase_key
 
 register_rule(Rule(
     "RP001", "repeated-word", "fluency", Severity.ERROR,
@@ -44,6 +45,46 @@ _REPEATED_PHRASE = re.compile(r"\b((?:[^\W\d_]+[ ,]+){1,3}[^\W\d_]+)(\s+)(\1)\b"
 _SELF_COORD = re.compile(r"\b((?:[^\W\d_][\w-]*\s+){0,2}[^\W\d_][\w-]*)(\s+and\s+)(\1)\b", re.IGNORECASE)
 
 
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+# Prefilters: cheap necessary conditions for the three patterns above, over the
+# case keys of maximal letter runs (see textutil.ignorecase_key). A segment that fails
+# one cannot match that pattern, so the pattern is not run; one that passes is checked
+# by the pattern itself, so findings are exactly those of the patterns alone.
+
+
+def _may_repeat_word(runs: list[str], text: str) -> bool:
+    """RP001 needs a letter run equal to the next one (or, after an apostrophe, the one after)."""
+    if any(map(str.__eq__, runs, runs[1:])):
+        return True
+    return "'" in text and any(map(str.__eq__, runs, runs[2:]))
+
+
+def _may_repeat_phrase(runs: list[str]) -> bool:
+    """RP002 needs k = 2..4 consecutive letter runs followed by the same k runs."""
+    for k in (2, 3, 4):
+        for i in range(len(runs) - 2 * k + 1):
+            if runs[i] == runs[i + k] and runs[i:i + k] == runs[i + k:i + 2 * k]:
+                return True
+    return False
+
+
+def _may_self_coordinate(key: str) -> bool:
+    """RP003 needs a whitespace-delimited "and" whose next chunk starts with a letter run
+    that also occurs in one of the three chunks before the "and"."""
+    if "and" not in key:
+        return False
+    chunks = key.split()
+    for index in range(1, len(chunks) - 1):
+        if chunks[index] != "and":
+            continue
+        first = _LETTER_RUN.match(chunks[index + 1])
+        if first and first.group() in _LETTER_RUN.findall(" ".join(chunks[max(0, index - 3):index])):
+            return True
+    return False
+
+
 def _is_idiom(unit: str) -> bool:
     unit = unit.lower()
     if unit in IDIOMS:
@@ -63,7 +104,9 @@ def _drop_second(segment: Segment, match: re.Match, code: str, message: str, app
 def check_repetition(segment: Segment, doc: Document) -> Iterable[Finding]:
     text = segment.target
     run = doc.run
-    if run.wants("RP001"):
+    key = ignorecase_key(text)
+    runs = _LETTER_RUN.findall(key)
+    if run.wants("RP001") and _may_repeat_word(runs, text):
         for match in _REPEATED_WORD.finditer(text):
             word = match.group(1)
             if word.lower() in ALLOWED_DOUBLES or match.group(1) != match.group(3) and not match.group(1).lower() == match.group(3).lower():
@@ -71,14 +114,14 @@ def check_repetition(segment: Segment, doc: Document) -> Iterable[Finding]:
             if "\n" in match.group(2):
                 continue
             yield _drop_second(segment, match, "RP001", f'repeated word "{word}"', Applicability.SAFE, doc)
-    if run.wants("RP002"):
+    if run.wants("RP002") and _may_repeat_phrase(runs):
         for match in _REPEATED_PHRASE.finditer(text):
             phrase = match.group(1)
             tokens = phrase.lower().replace(",", " ").split()
             if len(set(tokens)) == 1 or "\n" in match.group(2):
                 continue  # a single repeated word is RP001's
             yield _drop_second(segment, match, "RP002", f'repeated phrase "{phrase}"', Applicability.SAFE, doc)
-    if run.wants("RP003"):
+    if run.wants("RP003") and _may_self_coordinate(key):
         for match in _SELF_COORD.finditer(text):
             unit = match.group(1)
             if _is_idiom(unit) or unit.lower().split()[0] in {"and", "or"}:

@@ -43,27 +43,28 @@ class GlossaryMatcher:
                     if not key:
                         continue
                     payload = automaton.get(key) if key in automaton else []
-                    payload.append((index, kind, rendering, len(key)))
+                    payload.append((index, kind, rendering, len(key), entry.whole_word))
                     automaton.add_word(key, payload)
         for automaton in (self._insensitive, self._sensitive):
             if len(automaton):
                 automaton.make_automaton()
+        self._automata = tuple((automaton, sensitive) for automaton, sensitive in
+                               ((self._insensitive, False), (self._sensitive, True)) if len(automaton))
 
     def find(self, text: str) -> list[Hit]:
         """All non-overlapping hits: longest first, wrong renderings preferred on ties."""
         candidates: list[Hit] = []
-        for automaton, sensitive in ((self._insensitive, False), (self._sensitive, True)):
-            if not len(automaton):
-                continue
+        for automaton, sensitive in self._automata:
             folded = normalize(text, sensitive)
             for end_index, payload in automaton.iter(folded):
-                for index, kind, rendering, length in payload:
-                    end = end_index + 1
+                end = end_index + 1
+                for index, kind, rendering, length, whole_word in payload:
                     start = end - length
-                    entry = self.entries[index]
-                    if entry.whole_word and not at_word_boundaries(text, start, end):
+                    if whole_word and not at_word_boundaries(text, start, end):
                         continue
                     candidates.append(Hit(start, end, index, kind, rendering))
+        if len(candidates) < 2:
+            return candidates
         candidates.sort(key=lambda h: (-(h.end - h.start), _KIND_PRIORITY[h.kind], h.start))
         taken: list[Hit] = []
         occupied: list[tuple[int, int]] = []
