@@ -110,6 +110,11 @@ def position(segment: Segment, offset: int) -> tuple[int | None, int | None]:
     """1-based (line, column) in the file of a target offset."""
     if segment.line is None:
         return None, offset + 1
+    if segment.anchors:
+        import bisect
+
+        anchor_offset, line, column = segment.anchors[bisect.bisect_right(segment.anchors, (offset, float("inf"), 0)) - 1]
+        return line, column + offset - anchor_offset + 1
     before = segment.target[:offset]
     newlines = before.count("\n")
     if newlines:

@@ -13,6 +13,7 @@ from .models import Finding, RunResult, Segment
 from .options import CheckOptions
 from .registry import CHECKS, load_builtin_checks, select_rules
 from .scoring import segment_scores
+from .suppressions import suppress_inline
 
 
 def build_context(options: CheckOptions, glossary: Glossary | None = None) -> RunContext:
@@ -53,9 +54,10 @@ def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None,
     for _, group in groupby(segments, key=lambda segment: segment.file):
         findings.extend(check_document(list(group), context))
     context.timings["check"] = context.timings.get("check", 0.0) + time.perf_counter() - check_started
+    findings = suppress_inline(segments, findings, context)
     findings = [f for f in findings if f.confidence >= options.min_confidence]
     findings = sorted(drop_nested(findings), key=lambda f: f.sort_key)
-    scores, overall = segment_scores(segments, findings)
+    scores, overall = segment_scores(segments, [f for f in findings if f.category != "suppression"])  # SP001 is not a translation error
     return RunResult(
         segments=tuple(segments),
         findings=tuple(findings),

@@ -64,6 +64,10 @@ class Segment:
     reference: str | None = None
     column_offset: int = 0
     meta: Mapping[str, str] = field(default_factory=dict)
+    # Translation-file readers: (target offset, line, 0-based column) wherever the target
+    # stops running in step with the file (escapes, inline markup, line breaks), so that
+    # positions stay exact; empty for plain text.
+    anchors: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True, order=True)

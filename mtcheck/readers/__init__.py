@@ -8,6 +8,7 @@ from typing import Callable
 from ..errors import InputError
 from ..models import Segment
 from .decoding import DecodedFile, decode_file
+from .formats import is_fuzzy, register_formats
 from .plaintext import read_plaintext, rewrite_plaintext
 from .tabular import read_table, rewrite_table
 
@@ -16,9 +17,11 @@ from .tabular import read_table, rewrite_table
 FORMAT_READERS: dict[str, Callable[..., list[Segment]]] = {}
 # Extension -> writer(decoded_text, path, {segment id: new target}) -> new text, for `fix`.
 FORMAT_WRITERS: dict[str, Callable[[str, str, dict[str, str]], str]] = {}
+register_formats(FORMAT_READERS, FORMAT_WRITERS)  # XLIFF, PO, TMX, JSON, Markdown (imported lazily)
 
 
-def read_segments(path: str, *, encoding: str | None = None, source: str | None = None, reference: str | None = None) -> list[Segment]:
+def read_segments(path: str, *, encoding: str | None = None, source: str | None = None, reference: str | None = None, include_fuzzy: bool = False) -> list[Segment]:
+    """The file's segments; fuzzy ones (PO fuzzy, XLIFF fuzzy-match/initial) only with include_fuzzy."""
     suffix = Path(path).suffix.lower()
     if suffix in (".tsv", ".csv", ".tab"):
         if source or reference:
@@ -28,7 +31,8 @@ def read_segments(path: str, *, encoding: str | None = None, source: str | None 
     if reader is not None:
         if source or reference:
             raise InputError(f"--source/--reference go with plain-text input, not {suffix} files", where=path)
-        return reader(path, encoding)
+        segments = reader(path, encoding)
+        return segments if include_fuzzy else [s for s in segments if not is_fuzzy(s)]
     return read_plaintext(path, encoding, source, reference)
 
 

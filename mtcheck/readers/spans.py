@@ -1,0 +1,220 @@
+"""Where a segment's target text lives in its file, so `fix` can splice new text back.
+
+Translation formats embed the target inside markup or string literals: XML elements
+with entity references and inline tags, PO and JSON strings with backslash escapes,
+Markdown paragraphs with inline code. A reader describes each target as a tuple of
+`Run`s: pieces of the file whose decoded texts, joined, are the segment's target.
+
+- A *text* run is text the translator wrote. `bounds[i]` is the file offset where
+  character i of the run's text starts (escapes make one character several file
+  characters), `bounds[-1]` the offset where the run ends.
+- A *fixed* run stands for something that is not checked or edited: an inline code
+  element, a Markdown code span, the line break and indentation between two lines of a
+  paragraph. It contributes placeholder text (U+FFFC for code, whitespace for line
+  breaks) and is never rewritten.
+
+`splice` turns an old and a new target into file edits: it diffs the two texts and
+rewrites only the changed characters, escaping the new text for its run. Everything
+outside the changed characters stays byte-identical, including markup inside the target.
+A change that crosses a fixed run keeps the fixed run: the new text goes into the first
+text run the change touches.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Mapping, Sequence
+
+from ..errors import InputError
+from ..models import Segment
+
+# Stands for inline code and markup that a target contains but that is not checked.
+PLACEHOLDER = "\ufffc"
+
+
+def no_escape(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bounds: tuple[int, ...]  # len(text) + 1 file offsets
+    editable: bool = True
+    escape: Callable[[str], str] = no_escape
+
+    @property
+    def start(self) -> int:
+        return self.bounds[0]
+
+    @property
+    def end(self) -> int:
+        return self.bounds[-1]
+
+
+def raw_run(text: str, start: int, *, escape: Callable[[str], str] = no_escape) -> Run:
+    """A text run whose file text is exactly `text` (no escapes)."""
+    return Run(text, tuple(range(start, start + len(text) + 1)), True, escape)
+
+
+def fixed_run(text: str, start: int, end: int) -> Run:
+    """A run the fixer never rewrites, shown to the checks as `text`."""
+    return Run(text, (start,) + (end,) * len(text), False)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A segment and the runs its target was read from."""
+
+    segment: Segment
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    start: int
+    end: int
+    text: str
+
+
+def joined(runs: Iterable[Run]) -> str:
+    return "".join(run.text for run in runs)
+
+
+def has_text(runs: Iterable[Run]) -> bool:
+    """Whether the runs hold any text besides whitespace and placeholders."""
+    return bool(joined(runs).replace(PLACEHOLDER, "").strip())
+
+
+@lru_cache(maxsize=8)
+def _line_starts(text: str) -> tuple[int, ...]:
+    return (0,) + tuple(match.end() for match in re.finditer("\n", text))
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and 0-based column of a file offset."""
+    starts = _line_starts(text)
+    index = bisect.bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index]
+
+
+def anchors(text: str, runs: Sequence[Run]) -> tuple[tuple[int, int, int], ...]:
+    """(target offset, line, column) wherever the target stops following the file one
+    character per character: at escapes, between runs and after line breaks. Characters of
+    a fixed run after its first continue from it (a placeholder has one character)."""
+    found: list[tuple[int, int, int]] = []
+    offset = 0
+    expected = -1
+    previous = ""
+    for run in runs:
+        for index, char in enumerate(run.text):
+            actual = run.bounds[index] if run.editable or index == 0 else expected
+            if actual != expected or previous == "\n":
+                found.append((offset, *line_and_column(text, actual)))
+            expected = actual + 1
+            previous = char
+            offset += 1
+    return tuple(found)
+
+
+def located_segment(text: str, path: str, segment_id: str, runs: Sequence[Run], **fields) -> Located:
+    """A Located whose segment's target, line, column and position anchors come from `runs`."""
+    runs = tuple(runs)
+    points = anchors(text, runs)
+    _, line, column = points[0] if points else (0, *line_and_column(text, runs[0].start if runs else 0))
+    segment = Segment(id=segment_id, target=joined(runs), file=path, line=line, column_offset=column, anchors=points, **fields)
+    return Located(segment, runs)
+
+
+def _run_ranges(runs: Sequence[Run]) -> list[tuple[int, int, Run]]:
+    ranges = []
+    position = 0
+    for run in runs:
+        ranges.append((position, position + len(run.text), run))
+        position += len(run.text)
+    return ranges
+
+
+def _insertion_run(ranges, at: int) -> tuple[int, int, Run] | None:
+    """The text run a pure insertion at target offset `at` goes into: the run holding the
+    character before it, else the one holding the character after, else the nearest."""
+    editable = [item for item in ranges if item[2].editable]
+    for start, end, run in editable:
+        if start < at <= end:
+            return start, end, run
+    for start, end, run in editable:
+        if start <= at < end or start == end == at:
+            return start, end, run
+    before = [item for item in editable if item[1] <= at]
+    if before:
+        return before[-1]
+    after = [item for item in editable if item[0] >= at]
+    return after[0] if after else None
+
+
+def splice(runs: Sequence[Run], old: str, new: str) -> list[FileEdit]:
+    """File edits that turn the target `old` (== joined(runs)) into `new`."""
+    if joined(runs) != old:
+        raise ValueError("runs do not spell the old target")
+    ranges = _run_ranges(runs)
+    edits: list[FileEdit] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        replacement = new[j1:j2]
+        touched = [(max(i1, a), min(i2, b), a, run) for a, b, run in ranges if run.editable and max(i1, a) < min(i2, b)]
+        if not touched:
+            target = _insertion_run(ranges, i1)
+            if target is None:
+                raise InputError("cannot apply a fix: the target has no editable text")
+            a, b, run = target
+            at = min(max(i1, a), b) - a
+            touched = [(a + at, a + at, a, run)]
+        for index, (lo, hi, a, run) in enumerate(touched):
+            text = run.escape(replacement) if index == 0 else ""
+            edits.append(FileEdit(run.bounds[lo - a], run.bounds[hi - a], text))
+    return edits
+
+
+def apply_file_edits(text: str, edits: Iterable[FileEdit]) -> str:
+    pieces: list[str] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < position:
+            raise ValueError("overlapping file edits")
+        pieces.append(text[position:edit.start])
+        pieces.append(edit.text)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def rewrite(text: str, path: str, located: Sequence[Located], changes: Mapping[str, str]) -> str:
+    """`text` with the targets of the segments in `changes` replaced; every other byte kept."""
+    by_id = {item.segment.id: item for item in located}
+    edits: list[FileEdit] = []
+    for segment_id, new_target in changes.items():
+        item = by_id.get(segment_id)
+        if item is None:
+            raise InputError(f"segment {segment_id!r} not found when writing the fix", where=path, hint="the file changed while mtcheck was fixing it; run the fix again")
+        edits.extend(splice(item.runs, item.segment.target, new_target))
+    return apply_file_edits(text, edits)
+
+
+def unique_ids(located: Sequence[Located], path: str) -> list[Located]:
+    """Raise a one-line error when two segments of a file share an id (fix could not tell them apart)."""
+    seen: dict[str, int | None] = {}
+    for item in located:
+        segment = item.segment
+        if segment.id in seen:
+            raise InputError(
+                f"duplicate id {segment.id!r} (first at line {seen[segment.id]})", where=path, line=segment.line,
+                hint="give every unit a unique id",
+            )
+        seen[segment.id] = segment.line
+    return list(located)
