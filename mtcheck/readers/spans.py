@@ -139,21 +139,60 @@ def _run_ranges(runs: Sequence[Run]) -> list[tuple[int, int, Run]]:
     return ranges
 
 
-def _insertion_run(ranges, at: int) -> tuple[int, int, Run] | None:
-    """The text run a pure insertion at target offset `at` goes into: the run holding the
-    character before it, else the one holding the character after, else the nearest."""
+def _insertion_point(ranges, at: int) -> tuple[int, Callable[[str], str]]:
+    """File offset and escaper for text inserted at target offset `at`: inside the text run
+    holding the character before it, else the one holding the character after, else
+    right after (or before) the inline code that stands there."""
     editable = [item for item in ranges if item[2].editable]
+    if not editable:
+        raise InputError("cannot apply a fix: the target has no editable text")
+    escape = editable[0][2].escape
     for start, end, run in editable:
         if start < at <= end:
-            return start, end, run
+            return run.bounds[at - start], run.escape
     for start, end, run in editable:
         if start <= at < end or start == end == at:
-            return start, end, run
-    before = [item for item in editable if item[1] <= at]
-    if before:
-        return before[-1]
-    after = [item for item in editable if item[0] >= at]
-    return after[0] if after else None
+            return run.bounds[at - start], run.escape
+    for start, end, run in ranges:
+        if end == at:
+            return run.end, escape
+    for start, end, run in ranges:
+        if start == at:
+            return run.start, escape
+    raise InputError("cannot apply a fix: offset outside the target")
+
+
+def _changes(old: str, new: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) turning old into new. When both have the same inline code
+    (placeholders), the text between them is compared piece by piece so that no change
+    moves across a code element; a placeholder is never written as text."""
+    if PLACEHOLDER in old and old.count(PLACEHOLDER) == new.count(PLACEHOLDER):
+        changes = []
+        old_at = 0
+        for old_piece, new_piece in zip(old.split(PLACEHOLDER), new.split(PLACEHOLDER)):
+            changes.extend((old_at + i1, old_at + i2, text) for i1, i2, text in _changes(old_piece, new_piece))
+            old_at += len(old_piece) + 1
+        return changes
+    # Compare words, not characters, so that "millet company" -> "Xiaomi" replaces the words
+    # whole (and stays inside the inline element that held them).
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    old_at, new_at = _offsets(old_tokens), _offsets(new_tokens)
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    return [
+        (old_at[i1], old_at[i2], new[new_at[j1]:new_at[j2]].replace(PLACEHOLDER, ""))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.S)
+
+
+def _offsets(tokens: list[str]) -> list[int]:
+    offsets = [0]
+    for token in tokens:
+        offsets.append(offsets[-1] + len(token))
+    return offsets
 
 
 def splice(runs: Sequence[Run], old: str, new: str) -> list[FileEdit]:
@@ -162,19 +201,12 @@ def splice(runs: Sequence[Run], old: str, new: str) -> list[FileEdit]:
         raise ValueError("runs do not spell the old target")
     ranges = _run_ranges(runs)
     edits: list[FileEdit] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        replacement = new[j1:j2]
+    for i1, i2, replacement in _changes(old, new):
         touched = [(max(i1, a), min(i2, b), a, run) for a, b, run in ranges if run.editable and max(i1, a) < min(i2, b)]
         if not touched:
-            target = _insertion_run(ranges, i1)
-            if target is None:
-                raise InputError("cannot apply a fix: the target has no editable text")
-            a, b, run = target
-            at = min(max(i1, a), b) - a
-            touched = [(a + at, a + at, a, run)]
+            offset, escape = _insertion_point(ranges, i1)
+            edits.append(FileEdit(offset, offset, escape(replacement)))
+            continue
         for index, (lo, hi, a, run) in enumerate(touched):
             text = run.escape(replacement) if index == 0 else ""
             edits.append(FileEdit(run.bounds[lo - a], run.bounds[hi - a], text))
