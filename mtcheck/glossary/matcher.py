@@ -48,8 +48,24 @@ class GlossaryMatcher:
         for automaton in (self._insensitive, self._sensitive):
             if len(automaton):
                 automaton.make_automaton()
-        self._automata = tuple((automaton, sensitive) for automaton, sensitive in
-                               ((self._insensitive, False), (self._sensitive, True)) if len(automaton))
+        self._set_automata(self._insensitive, self._sensitive)
+
+    def _set_automata(self, insensitive: ahocorasick.Automaton, sensitive: ahocorasick.Automaton) -> None:
+        self._insensitive, self._sensitive = insensitive, sensitive
+        self._automata = tuple((automaton, case) for automaton, case in ((insensitive, False), (sensitive, True)) if len(automaton))
+
+    @property
+    def automata(self) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
+        """The (case-insensitive, case-sensitive) automata: what the on-disk cache stores."""
+        return self._insensitive, self._sensitive
+
+    @classmethod
+    def from_automata(cls, entries: Sequence[GlossaryEntry], insensitive: ahocorasick.Automaton, sensitive: ahocorasick.Automaton) -> "GlossaryMatcher":
+        """A matcher over `entries` with automata built earlier for the same glossary content."""
+        matcher = cls.__new__(cls)
+        matcher.entries = tuple(entries)
+        matcher._set_automata(insensitive, sensitive)
+        return matcher
 
     def find(self, text: str) -> list[Hit]:
         """All non-overlapping hits: longest first, wrong renderings preferred on ties."""
