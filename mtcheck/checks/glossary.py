@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable
 
 from ..context import Document, make_finding
@@ -50,8 +51,12 @@ def _source_label(entry: GlossaryEntry) -> str:
 
 
 def _mistranslation_message(entry: GlossaryEntry, text: str, replacement: str) -> str:
-    note = f" ({entry.note})" if entry.note else ""
-    return f'literal mistranslation "{text}"{_source_label(entry)}: use "{replacement}"{note}'
+    return f'literal mistranslation "{text}"{_source_label(entry)}: use "{replacement}"'
+
+
+def _glossary_evidence(entry: GlossaryEntry) -> tuple[str, ...]:
+    """Where the entry comes from, and its note (shown in reports, kept out of the message)."""
+    return (f"glossary {Path(entry.origin).name}",) + ((f"note: {entry.note}",) if entry.note else ())
 
 
 def _related_names(doc: Document, segment: Segment, hit: Hit) -> int:
@@ -100,7 +105,7 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
                     "GL001", segment, hit.start, hit.end, _mistranslation_message(entry, text, replacement),
                     suggestions=_suggestions(entry, text),
                     fix=_fix(segment, hit, replacement, _applicability(entry), f'Replace with "{replacement}"'),
-                    severity=entry.severity, evidence=(f"glossary {entry.origin}",), options=run.options,
+                    severity=entry.severity, evidence=_glossary_evidence(entry), options=run.options,
                 )
             elif hit.kind == APPROVED and entry.case_sensitive and run.wants("GL002"):
                 if text in entry.approved or mostly_upper(segment.target):
@@ -110,7 +115,7 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
                     "GL002", segment, hit.start, hit.end, f'"{text}" is written "{replacement}"',
                     suggestions=(replacement,),
                     fix=_fix(segment, hit, replacement, Applicability.SAFE, f'Write "{replacement}"'),
-                    evidence=(f"glossary {entry.origin}",), options=run.options,
+                    evidence=(f"glossary {Path(entry.origin).name}",), options=run.options,
                 )
     if pending:
         decisions = run.gate.judge([candidate for candidate, _ in pending])
@@ -141,7 +146,7 @@ def _gated_finding(doc: Document, candidate: SenseCandidate, hit: Hit, decision:
         suggestions=_suggestions(entry, text),
         fix=_fix(candidate.segment, hit, candidate.replacement, applicability, f'Replace with "{candidate.replacement}"'),
         confidence=decision.probability, severity=severity,
-        evidence=(f"glossary {entry.origin}", f"sense gate ({run.gate.name})", *decision.evidence),
+        evidence=(*_glossary_evidence(entry), f"sense gate ({run.gate.name})", *decision.evidence),
         options=run.options,
     )
 
