@@ -54,6 +54,7 @@ def check_options(func):
         click.option("--model", metavar="NAME_OR_PATH", help="sentence-transformers model for the sense gate (default: bundled all-MiniLM-L6-v2)."),
         click.option("--backend", type=click.Choice(["torch", "torch-bf16", "onnx-int8"]), default=None, help="Embedding backend."),
         click.option("--encoding", metavar="CODEC", help="Input encoding (default UTF-8, BOM detected), e.g. gb18030."),
+        click.option("--include-fuzzy", is_flag=True, default=None, help="Also check fuzzy translations (PO #, fuzzy; XLIFF fuzzy-match / state=initial)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: .mtcheck.toml, setup.cfg [mtcheck] or pyproject.toml [tool.mtcheck] in the current folder)."),
         click.option("--timings", is_flag=True, help="Print the time spent per stage on stderr."),
         click.option("--align", type=click.Choice(["length", "embedding"]), default=None, help="Sentence-align --source/--reference with the target when they are not line-aligned: length (Gale-Church) or embedding (needs --cross-lingual-model)."),
@@ -94,10 +95,12 @@ def build_options(params: dict, fail_on: str | None = None):
         model=params.get("model") or config.get("model"),
         backend=params.get("backend") or config.get("backend", "torch"),
         cross_lingual_model=params.get("cross_lingual_model") or config.get("cross_lingual_model"),
+        include_fuzzy=bool(params.get("include_fuzzy") or config.get("include_fuzzy", False)),
+        baseline=params.get("baseline") or config.get("baseline"),
     )
 
 
-def _read_all(files: Sequence[str], params: dict):
+def _read_all(files: Sequence[str], params: dict, include_fuzzy: bool = False):
     from .readers import read_segments
 
     if len(files) > 1 and (params.get("source") or params.get("reference")):
@@ -106,7 +109,7 @@ def _read_all(files: Sequence[str], params: dict):
         return _read_aligned(files, params)
     segments = []
     for path in files:
-        segments.extend(read_segments(path, encoding=params.get("encoding"), source=params.get("source"), reference=params.get("reference")))
+        segments.extend(read_segments(path, encoding=params.get("encoding"), source=params.get("source"), reference=params.get("reference"), include_fuzzy=include_fuzzy))
     return segments
 
 
@@ -167,20 +170,25 @@ def corrected_targets(result) -> dict[tuple[str, str], str]:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @check_options
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "markdown", "html", "csv"]), default="terminal", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json", "markdown", "html", "csv", "sarif", "junit", "github", "jsonl"]), default="terminal", show_default=True, help="Output format (sarif, junit, github annotations and jsonl are for CI; see docs/ci.md).")
 @click.option("--output", "-o", metavar="PATH", help="Write the report here ('-' for stdout). Default: stdout for terminal/json, reports/FILE.mtcheck.EXT for markdown/html/csv.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None, help="Exit 1 when a finding at or above this severity remains (default: error).")
-def check(files, fmt, output, fail_on, **params):
+@click.option("--baseline", "baseline", metavar="FILE", help="Report only findings not in this baseline (see `mtcheck baseline create`).")
+@click.option("--diff", "diff_ref", metavar="REF", help="Report only findings in segments changed since this git revision (e.g. origin/main).")
+def check(files, fmt, output, fail_on, diff_ref, **params):
     """Check FILES (plain text, TSV/CSV, ...) and report likely mistranslations."""
     from .api import check_segments
     from .reporters import STREAM_FORMATS, ReportContext, get_reporter
 
     options = build_options(params, None if fail_on == "never" else fail_on)
-    segments = _read_all(files, params)
+    segments = _read_all(files, params, options.include_fuzzy)
     result = check_segments(segments, options)
+    result = _narrow(result, files, options, diff_ref, params)
     reporter = get_reporter(fmt)
     if fmt == "terminal":
         reporter.color = output in (None, "-") and sys.stdout.isatty()
+    if fmt == "junit":
+        reporter.fail_on = None if fail_on == "never" else options.fail_on
     context = ReportContext(corrected=corrected_targets(result) if fmt in {"markdown", "html", "csv"} else {})
     text = reporter.render(result, context)
     if output is None and fmt not in STREAM_FORMATS:
@@ -194,6 +202,22 @@ def check(files, fmt, output, fail_on, **params):
         sys.exit(EXIT_OK)
     failing = [f for f in result.findings if f.severity.rank >= options.fail_on.rank]
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _narrow(result, files: Sequence[str], options, diff_ref: str | None, params: dict):
+    """Apply the baseline and --diff (mtcheck.gating), printing their notes on stderr."""
+    if not (options.baseline or diff_ref):
+        return result
+    from .gating import narrow_result
+    from .readers import read_segments
+
+    result, notes = narrow_result(
+        result, files, baseline=options.baseline, diff_ref=diff_ref,
+        read=lambda path: read_segments(path, encoding=params.get("encoding"), include_fuzzy=True),
+    )
+    for note in notes:
+        click.echo(f"mtcheck: {note}", err=True)
+    return result
 
 
 @main.command()
@@ -213,7 +237,7 @@ def fix(file, output, in_place, no_backup, unsafe_fixes, show_diff, **params):
     if output and in_place:
         raise MtcheckError("--output and --in-place exclude each other", hint="choose one")
     options = build_options(params)
-    segments = _read_all([file], params)
+    segments = _read_all([file], params, options.include_fuzzy)
     fixed, passes = fix_until_stable(segments, lambda current: check_segments(current, options).findings, unsafe=unsafe_fixes)
     changes = {after.id: after.target for before, after in zip(segments, fixed) if before.target != after.target}
     decoded = decode_file(file, params.get("encoding"))
@@ -262,6 +286,29 @@ def rules(fmt):
         click.echo(f"{r.code}  {r.name}  [{r.category}, {r.severity.value}{', fixable' if r.fixable else ''}]")
         click.echo(f"    {r.summary}")
         click.echo(f"    {r.explanation}")
+
+
+@main.group("baseline")
+def baseline_group():
+    """Accept the current findings so that CI fails only on new ones."""
+
+
+@baseline_group.command("create")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@check_options
+@click.option("--output", "-o", metavar="PATH", help="Baseline file to write (default: `baseline` from the configuration, else .mtcheck-baseline.json).")
+def baseline_create(files, output, **params):
+    """Record every current finding in FILES in a baseline file; `mtcheck check --baseline FILE`
+    then reports only findings that are not in it."""
+    from .api import check_segments
+    from .baseline import DEFAULT_PATH, build_baseline, dump_baseline
+
+    options = build_options(params)
+    result = check_segments(_read_all(files, params, options.include_fuzzy), options)
+    path = output or options.baseline or DEFAULT_PATH
+    write_output(dump_baseline(build_baseline(result, path)), path)
+    click.echo(f"mtcheck: baseline of {len(result.findings)} finding(s) in {len(files)} file(s) written to {path}", err=True)
+    sys.exit(EXIT_OK)
 
 
 @main.group()

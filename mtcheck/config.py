@@ -25,6 +25,8 @@ KEYS = {
     "embed": "true/false",
     "model": "sentence-transformers model name or path",
     "backend": "torch|torch-bf16|onnx-int8",
+    "baseline": "baseline file of accepted findings (relative to the config file)",
+    "include_fuzzy": "true/false: also check fuzzy translations",
 }
 
 
@@ -54,7 +56,11 @@ def normalise(raw: dict, where: str, base: Path) -> dict:
             config[name] = [str((base / path)) if not Path(path).is_absolute() else path for path in _as_list(value, key, where)]
         elif name in {"select", "ignore"}:
             config[name] = _as_list(value, key, where)
-        elif name in {"embed", "default_glossary"}:
+        elif name == "baseline":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError("key 'baseline' must be a file path", where=where)
+            config[name] = str(base / value) if not Path(value).is_absolute() else value
+        elif name in {"embed", "default_glossary", "include_fuzzy"}:
             config[name] = _as_bool(value, key, where)
         elif name == "severity":
             if isinstance(value, str):

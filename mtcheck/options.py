@@ -22,6 +22,9 @@ class CheckOptions:
     backend: str = "torch"
     # Bilingual mode.
     cross_lingual_model: str | None = None
+    # Translation files and CI (docs/formats.md, docs/ci.md).
+    include_fuzzy: bool = False  # also check fuzzy PO entries / XLIFF fuzzy-match and initial targets
+    baseline: str | None = None  # report only findings not in this baseline file
     extra: tuple[tuple[str, object], ...] = field(default=())
 
     def severity_for(self, code: str, default: Severity) -> Severity:

@@ -45,7 +45,7 @@ def test_segments_match_golden_file(name):
         ("news.json", ["shop.title", "shop.body", "shop.tips.0", "shop.tips.2"]),
         ("flat.json", ["home.title", "home.subtitle", "footer.legal"]),
         # front matter, indented and fenced code are skipped; ids are block start lines.
-        ("news.md", ["4", "6", "10", "11", "14", "24", "26", "29"]),
+        ("news.md", ["4", "6", "10", "11", "14", "24", "26", "29", "32"]),
     ],
 )
 def test_checked_units(name, expected):

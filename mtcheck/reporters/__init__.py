@@ -18,10 +18,14 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "markdown": ("markdown", "MarkdownReporter", "md"),
     "html": ("html", "HtmlReporter", "html"),
     "csv": ("csv_reporter", "CsvReporter", "csv"),
+    "sarif": ("sarif", "SarifReporter", "sarif"),
+    "junit": ("junit", "JunitReporter", "xml"),
+    "github": ("github", "GithubReporter", "txt"),
+    "jsonl": ("jsonl", "JsonLinesReporter", "jsonl"),
 }
 # Formats printed to stdout unless --output is given; the others are report files
 # written to reports/ by default.
-STREAM_FORMATS = {"terminal", "json"}
+STREAM_FORMATS = {"terminal", "json", "sarif", "junit", "github", "jsonl"}
 
 
 def get_reporter(name: str) -> Reporter:

@@ -1,0 +1,122 @@
+"""Configuration files: which file wins, the command line over the file, unknown keys and
+bad values as one-line errors (exit 2), and exit codes driven by configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtcheck.config import load_config
+from mtcheck.errors import ConfigError
+
+from .formats_util import FORMATS_DIR, GLOSSARY, invoke
+
+# "They record record" is an error (RP001); "HUAWEI" a warning (GL002, case-sensitive entry).
+TEXT = "They set a record record.\nPhones from HUAWEI sold well.\n"
+COMMON_TOML = f'glossaries = ["{GLOSSARY}"]\ndefault_glossary = false\nembed = false\n'
+COMMON_INI = f"glossaries = {GLOSSARY}\ndefault_glossary = false\nembed = false\n"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mt.txt").write_text(TEXT, encoding="utf-8")
+    return tmp_path
+
+
+def write(project, name: str, text: str) -> None:
+    (project / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "files,expected",
+    [
+        ({".mtcheck.toml": 'fail_on = "info"\n', "pyproject.toml": '[tool.mtcheck]\nfail_on = "warning"\n', "setup.cfg": "[mtcheck]\nfail_on = error\n"}, "info"),
+        ({"pyproject.toml": '[tool.mtcheck]\nfail_on = "warning"\n', "setup.cfg": "[mtcheck]\nfail_on = error\n"}, "warning"),
+        ({"pyproject.toml": '[tool.black]\nline-length = 90\n', "setup.cfg": "[mtcheck]\nfail_on = error\n"}, "error"),
+        ({"setup.cfg": "[metadata]\nname = x\n"}, None),
+        ({}, None),
+    ],
+)
+def test_which_file_wins(project, files, expected):
+    for name, text in files.items():
+        write(project, name, text)
+    assert load_config().get("fail_on") == expected
+
+
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        (".mtcheck.toml", "colour = 1\n"),
+        ("pyproject.toml", "[tool.mtcheck]\ncolour = 1\n"),
+        ("setup.cfg", "[mtcheck]\ncolour = 1\n"),
+    ],
+)
+def test_unknown_key_is_exit_2_naming_the_key(project, name, text):
+    write(project, name, text)
+    result = invoke(["check", "mt.txt"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "unknown key 'colour'" in result.stderr and name in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ('include_fuzzy = "maybe"\n', "key 'include_fuzzy' must be true or false"),
+        ('baseline = ""\n', "key 'baseline' must be a file path"),
+        ("baseline = 3\n", "key 'baseline' must be a file path"),
+        ('fail_on = "fatal"\n', "unknown severity"),
+        ("min_confidence = 2\n", "between 0 and 1"),
+        ("fail_on = \n", "invalid TOML"),
+    ],
+)
+def test_bad_values(project, text, message):
+    write(project, ".mtcheck.toml", text)
+    with pytest.raises(ConfigError, match=message):
+        load_config()
+    assert invoke(["check", "mt.txt"]).exit_code == 2
+
+
+def test_new_keys_are_read_from_every_file_kind(project):
+    write(project, "setup.cfg", "[mtcheck]\ninclude_fuzzy = yes\nbaseline = ci/base.json\n")
+    config = load_config()
+    assert config["include_fuzzy"] is True and config["baseline"].endswith("ci/base.json")
+    write(project, "pyproject.toml", '[tool.mtcheck]\ninclude-fuzzy = false\nbaseline = "b.json"\n')
+    assert load_config() == {"include_fuzzy": False, "baseline": "b.json"}
+
+
+@pytest.mark.parametrize(
+    "config,args,exit_code",
+    [
+        ("", [], 1),  # default fail-on error: the RP001 error fails
+        ('select = ["GL"]\n', [], 0),  # only the HUAWEI warning is left
+        ('select = ["GL"]\nfail_on = "warning"\n', [], 1),
+        ('select = ["GL"]\nfail_on = "warning"\n', ["--fail-on", "error"], 0),  # command line wins
+        ('select = ["GL"]\n', ["--select", "RP"], 1),
+        ('ignore = ["RP"]\n', [], 0),
+        ('ignore = ["RP"]\n', ["--ignore", "GL"], 1),
+        ('severity = {RP001 = "warning"}\n', [], 0),
+        ('severity = {RP001 = "warning"}\nfail_on = "warning"\n', [], 1),
+        ("", ["--fail-on", "never"], 0),
+    ],
+)
+def test_exit_codes_follow_configuration_and_command_line(project, config, args, exit_code):
+    write(project, ".mtcheck.toml", COMMON_TOML + config)
+    result = invoke(["check", "mt.txt", *args])
+    assert result.exit_code == exit_code, result.output
+
+
+def test_include_fuzzy_from_configuration_and_command_line(project):
+    po = project / "news.po"
+    po.write_text((FORMATS_DIR / "news.po").read_text(encoding="utf-8"), encoding="utf-8")
+    write(project, "setup.cfg", "[mtcheck]\n" + COMMON_INI)
+    assert "large data" not in invoke(["check", "news.po", "--format", "jsonl"]).stdout
+    assert "large data" in invoke(["check", "news.po", "--format", "jsonl", "--include-fuzzy"]).stdout
+    write(project, "setup.cfg", "[mtcheck]\n" + COMMON_INI + "include_fuzzy = true\n")
+    assert "large data" in invoke(["check", "news.po", "--format", "jsonl"]).stdout
+
+
+def test_explicit_config_file(project):
+    write(project, "ci.toml", COMMON_TOML + 'select = ["GL"]\n')
+    assert invoke(["check", "mt.txt", "--config", "ci.toml"]).exit_code == 0
+    missing = invoke(["check", "mt.txt", "--config", "nope.toml"])
+    assert missing.exit_code == 2 and "configuration file not found" in missing.stderr
