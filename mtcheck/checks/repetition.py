@@ -69,9 +69,9 @@ def _may_repeat_word(runs: list[str], text: str) -> bool:
 def _may_repeat_phrase(runs: list[str]) -> bool:
     """RP002 needs k = 2..4 consecutive letter runs followed by the same k runs."""
     for k in (2, 3, 4):
-        for i in range(len(runs) - 2 * k + 1):
-            if runs[i] == runs[i + k] and runs[i:i + k] == runs[i + k:i + 2 * k]:
-                return True
+        # runs[i + j] == runs[i + k + j] for j < k: k consecutive hits among the pairs k apart.
+        if b"\x01" * k in bytes(map(str.__eq__, runs, runs[k:])):
+            return True
     return False
 
 
