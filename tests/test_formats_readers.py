@@ -201,3 +201,12 @@ def test_every_letter_of_every_target_maps_to_the_same_letter_in_the_file(name):
             if char.isalnum():
                 line, column = position(segment, offset)
                 assert lines[line - 1][column - 1] == char, (segment.id, offset)
+
+
+def test_mtcheck_reports_and_baselines_are_not_read_as_translations(tmp_path):
+    path = tmp_path / ".mtcheck-baseline.json"
+    path.write_text('{"tool": "mtcheck", "findings": [{"text": "record record"}]}', encoding="utf-8")
+    assert read_segments(str(path)) == []
+    other = tmp_path / "other.json"
+    other.write_text('{"tool": "other", "findings": [{"text": "record record"}]}', encoding="utf-8")
+    assert [s.id for s in read_segments(str(other))] == ["tool", "findings.0.text"]

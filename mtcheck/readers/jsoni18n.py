@@ -3,7 +3,8 @@
 Flat (`{"home.title": "..."}`) and nested (`{"home": {"title": "..."}}`) files both work;
 the segment id is the dotted key path (`home.title`, array items by index: `tips.0`).
 Keys starting with `@` (ARB metadata such as `@@locale` or `@title`) and empty strings are
-skipped. The file is validated with the standard json module; a small scanner then
+skipped, and so are mtcheck's own JSON reports and baseline files (top-level
+`"tool": "mtcheck"`), which quote findings. The file is validated with the standard json module; a small scanner then
 records where each string lies so `fix` rewrites only the changed characters (new text
 is written with JSON escapes, non-ASCII characters as they are).
 """
@@ -18,6 +19,7 @@ from .spans import Located, Run, located_segment, unique_ids
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
+_PLAIN_STRING = re.compile(r'"([^"\\]*)(?=")')
 _SIMPLE = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -27,6 +29,9 @@ def escape_json(text: str) -> str:
 
 def _string(text: str, at: int) -> tuple[Run, int]:
     """The JSON string starting at text[at] == '"': decoded run and the offset after it."""
+    plain = _PLAIN_STRING.match(text, at)
+    if plain:
+        return Run(plain.group(1), range(at + 1, plain.end() + 1), True, escape_json), plain.end() + 1
     chars: list[str] = []
     bounds: list[int] = []
     position = at + 1
@@ -89,9 +94,11 @@ def _value(text: str, at: int, path: tuple[str, ...], leaves: list) -> int:
 
 def locate(text: str, path: str) -> list[Located]:
     try:
-        json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", where=path, line=exc.lineno, hint="fix the JSON syntax") from None
+    if isinstance(data, dict) and data.get("tool") == "mtcheck":
+        return []  # mtcheck's own reports and baselines quote findings; they are not translations
     leaves: list[tuple[tuple[str, ...], Run]] = []
     _value(text, 0, (), leaves)
     located = [

@@ -31,6 +31,8 @@ def escape_po(text: str) -> str:
 
 def _string_run(text: str, start: int, end: int, path: str, line: int) -> Run:
     """The C-escaped string text[start:end] (inside the quotes) decoded, with offsets."""
+    if "\\" not in text[start:end]:
+        return Run(text[start:end], range(start, end + 1), True, escape_po)
     chars: list[str] = []
     bounds: list[int] = []
     position = start

@@ -26,7 +26,6 @@ import bisect
 import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
 from ..errors import InputError
@@ -43,7 +42,7 @@ def no_escape(text: str) -> str:
 @dataclass(frozen=True)
 class Run:
     text: str
-    bounds: tuple[int, ...]  # len(text) + 1 file offsets
+    bounds: Sequence[int]  # len(text) + 1 file offsets (a range when the text is the file text)
     editable: bool = True
     escape: Callable[[str], str] = no_escape
 
@@ -58,7 +57,7 @@ class Run:
 
 def raw_run(text: str, start: int, *, escape: Callable[[str], str] = no_escape) -> Run:
     """A text run whose file text is exactly `text` (no escapes)."""
-    return Run(text, tuple(range(start, start + len(text) + 1)), True, escape)
+    return Run(text, range(start, start + len(text) + 1), True, escape)
 
 
 def fixed_run(text: str, start: int, end: int) -> Run:
@@ -90,9 +89,14 @@ def has_text(runs: Iterable[Run]) -> bool:
     return bool(joined(runs).replace(PLACEHOLDER, "").strip())
 
 
-@lru_cache(maxsize=8)
+_last_line_starts: list = [None, ()]  # (text, its line starts): readers ask about one file at a time
+
+
 def _line_starts(text: str) -> tuple[int, ...]:
-    return (0,) + tuple(match.end() for match in re.finditer("\n", text))
+    # Compared by identity: an equal copy of a large text would cost a full comparison per call.
+    if _last_line_starts[0] is not text:
+        _last_line_starts[:] = [text, (0,) + tuple(match.end() for match in re.finditer("\n", text))]
+    return _last_line_starts[1]
 
 
 def line_and_column(text: str, offset: int) -> tuple[int, int]:
@@ -111,6 +115,18 @@ def anchors(text: str, runs: Sequence[Run]) -> tuple[tuple[int, int, int], ...]:
     expected = -1
     previous = ""
     for run in runs:
+        if run.editable and isinstance(run.bounds, range) and run.text:
+            # Text as written in the file: anchors only at its start and after line breaks.
+            first = run.bounds[0]
+            if first != expected or previous == "\n":
+                found.append((offset, *line_and_column(text, first)))
+            newline = run.text.find("\n")
+            while 0 <= newline < len(run.text) - 1:
+                found.append((offset + newline + 1, *line_and_column(text, first + newline + 1)))
+                newline = run.text.find("\n", newline + 1)
+            expected, previous = first + len(run.text), run.text[-1]
+            offset += len(run.text)
+            continue
         for index, char in enumerate(run.text):
             actual = run.bounds[index] if run.editable or index == 0 else expected
             if actual != expected or previous == "\n":

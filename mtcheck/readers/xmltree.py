@@ -171,6 +171,8 @@ def scan(text: str) -> Element:
 
 def _text_piece(text: str, start: int, end: int) -> Run:
     """Character data text[start:end] with entity references decoded, offsets kept."""
+    if "&" not in text[start:end]:
+        return Run(text[start:end], range(start, end + 1), True, escape_text)
     chars: list[str] = []
     bounds: list[int] = []
     position = start
@@ -217,7 +219,7 @@ def text_runs(text: str, element: Element, kind: Callable[[Element], str]) -> li
         if match.group("cdata") is not None:
             start = match.start("cdata")
             content = match.group("cdata")
-            runs.append(Run(content, tuple(range(start, start + len(content) + 1)), True, escape_cdata))
+            runs.append(Run(content, range(start, start + len(content) + 1), True, escape_cdata))
         position = match.end()
     return runs
 
