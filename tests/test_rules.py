@@ -99,7 +99,8 @@ def test_rule_case(check, rule, text, expected, fixed):
 
 def test_every_rule_has_cases():
     covered = {rule for rule, *_ in CASES}
-    core = {r.code for r in all_rules() if not r.needs_source and not r.needs_reference}
+    # SP001 (unused suppression) needs segment metadata from a translation file: its cases are in test_ci_suppressions.py.
+    core = {r.code for r in all_rules() if not r.needs_source and not r.needs_reference and r.category != "suppression"}
     assert core <= covered, f"rules without cases: {sorted(core - covered)}"
 
 
