@@ -176,7 +176,7 @@ def corrected_targets(result) -> dict[tuple[str, str], str]:
 @click.option("--baseline", "baseline", metavar="FILE", help="Report only findings not in this baseline (see `mtcheck baseline create`).")
 @click.option("--diff", "diff_ref", metavar="REF", help="Report only findings in segments changed since this git revision (e.g. origin/main).")
 def check(files, fmt, output, fail_on, diff_ref, **params):
-    """Check FILES (plain text, TSV/CSV, ...) and report likely mistranslations."""
+    """Check FILES (plain text, TSV/CSV, XLIFF, PO, TMX, JSON, Markdown) and report likely mistranslations."""
     from .api import check_segments
     from .reporters import STREAM_FORMATS, ReportContext, get_reporter
 

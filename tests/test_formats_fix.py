@@ -137,3 +137,65 @@ def test_random_targets_are_written_and_read_back(tmp_path, name, data):
     # Outside the changed targets nothing moved: the text before the first change is equal.
     first = min(old_spans[i][0] for i in changes)
     assert rewritten[:first] == text[:first]
+
+
+# --- Markdown: random documents ----------------------------------------------------------------
+
+WORD = st.sampled_from(["alpha", "beta", "gamma", "record", "line", "data", "Xiaomi", "*em*", "**strong**", "a\\*b"])
+CODE_WORD = "zzcode"  # only ever inside code: must never reach a target
+
+
+@st.composite
+def inline_text(draw) -> str:
+    pieces = draw(st.lists(st.one_of(WORD, st.just(f"`{CODE_WORD}`"), st.just(f"[link](https://{CODE_WORD}.example)")), min_size=1, max_size=6))
+    return " ".join(["start", *pieces])
+
+
+@st.composite
+def markdown_document(draw) -> str:
+    blocks = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["para", "multi", "heading", "list", "quote", "fence", "indented"]))
+        if kind == "indented" and blocks and blocks[-1].startswith("- "):
+            kind = "fence"  # after a list item an indented line continues the item (CommonMark)
+        if kind == "para":
+            blocks.append(draw(inline_text()))
+        elif kind == "multi":
+            blocks.append(draw(inline_text()) + "\n   " + draw(inline_text()))
+        elif kind == "heading":
+            blocks.append("#" * draw(st.integers(1, 3)) + " " + draw(inline_text()))
+        elif kind == "list":
+            blocks.append("\n".join(f"- {draw(inline_text())}" for _ in range(draw(st.integers(1, 3)))))
+        elif kind == "quote":
+            blocks.append(f"> {draw(inline_text())}\n> {draw(inline_text())}")
+        elif kind == "fence":
+            blocks.append(f"```\n{CODE_WORD} alpha\n```")
+        else:
+            blocks.append(f"    {CODE_WORD} beta")
+    return "\n\n".join(blocks) + "\n"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=markdown_document(), data=st.data())
+def test_random_markdown_reads_exactly_and_round_trips(tmp_path, document, data):
+    from mtcheck.context import position
+
+    path = tmp_path / "doc.md"
+    path.write_text(document, encoding="utf-8")
+    segments = read_segments(str(path))
+    lines = document.split("\n")
+    for segment in segments:
+        assert CODE_WORD not in segment.target
+        for offset, char in enumerate(segment.target):
+            if char.isalnum():
+                line, column = position(segment, offset)
+                assert lines[line - 1][column - 1] == char
+    if not segments:
+        return
+    chosen = data.draw(st.sampled_from(segments))
+    new = chosen.target.replace("start", "begin", 1)
+    rewritten = FORMAT_WRITERS[".md"](document, str(path), {chosen.id: new})
+    path.write_text(rewritten, encoding="utf-8")
+    after = {s.id: s.target for s in read_segments(str(path))}
+    assert after == {s.id: (new if s.id == chosen.id else s.target) for s in segments}
+    assert rewritten.replace("begin", "start", 1) == document
