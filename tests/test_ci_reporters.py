@@ -189,3 +189,21 @@ def test_ci_formats_stream_to_stdout_and_keep_exit_codes(fmt, tmp_path):
     out = tmp_path / f"report.{fmt}"
     written = invoke(["check", path, *CLI_BASE, "--format", fmt, "--output", str(out)])
     assert written.exit_code == 1 and out.read_text(encoding="utf-8").splitlines()[-1] == outcome.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "path,uri",
+    [("docs/zh.po", "docs/zh.po"), ("my docs/zh#1.po", "my%20docs/zh%231.po"), ("<text>", "text")],
+)
+def test_sarif_artifact_uris(path, uri):
+    from mtcheck.reporters.sarif import artifact_uri
+
+    assert artifact_uri(path) == uri
+
+
+def test_sarif_uri_outside_the_current_folder_is_absolute(tmp_path, monkeypatch):
+    from mtcheck.reporters.sarif import artifact_uri
+
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    assert artifact_uri(str(tmp_path / "there" / "a.po")) == (tmp_path / "there" / "a.po").as_uri()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from ..models import Finding, RunResult, Segment, Severity
 from .base import ReportContext, Reporter
@@ -31,7 +32,7 @@ def artifact_uri(path: str) -> str:
     relative = relative_file(path, ".")
     if relative.startswith("../"):
         return Path(os.path.abspath(path)).as_uri()
-    return relative
+    return quote(relative, safe="/")  # a URI reference: "my docs/zh.po" -> "my%20docs/zh.po"
 
 
 def _rules() -> list[dict]:
