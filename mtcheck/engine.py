@@ -23,17 +23,18 @@ def build_context(options: CheckOptions, glossary: Glossary | None = None) -> Ru
     if glossary is None:
         glossary = load_glossaries(options.glossaries, include_default=options.use_default_glossary)
     enabled = select_rules(options.select, options.ignore)
-    return RunContext(glossary=glossary, options=options, enabled=enabled, gate_factory=_gate_factory(options))
+    timings: dict[str, float] = {}
+    return RunContext(glossary=glossary, options=options, enabled=enabled, gate_factory=_gate_factory(options, glossary, timings), timings=timings)
 
 
-def _gate_factory(options: CheckOptions):
+def _gate_factory(options: CheckOptions, glossary: Glossary, timings: dict[str, float]):
     if not options.embed:
         return None
 
     def make():
         from .embeddings.gate import EmbeddingSenseGate
 
-        return EmbeddingSenseGate.from_options(options)
+        return EmbeddingSenseGate.from_options(options, glossary=glossary, timings=timings)
 
     try:
         import importlib.util

@@ -32,6 +32,7 @@ class SenseCandidate:
 class SenseDecision:
     probability: float  # P(the occurrence is the mistranslation)
     evidence: tuple[str, ...] = ()
+    threshold: float | None = None  # this decision's reporting threshold when not the gate's
 
 
 class SenseGate(Protocol):

@@ -128,7 +128,7 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
 def _gated_finding(doc: Document, candidate: SenseCandidate, hit: Hit, decision: SenseDecision) -> Finding | None:
     run = doc.run
     entry = candidate.entry
-    threshold = getattr(run.gate, "threshold", None)
+    threshold = decision.threshold if decision.threshold is not None else getattr(run.gate, "threshold", None)
     if threshold is None:
         # No model: report every ambiguous hit, as a warning with the gate's low confidence.
         severity, applicability = Severity.WARNING, Applicability.UNSAFE

@@ -1,0 +1,296 @@
+"""Texts in, unit-length float32 vectors out.
+
+- A *backend* is a small object with `name` and `encode(texts) -> float32 array` (rows
+  L2-normalised), chosen by name (`--backend`). "torch" (sentence-transformers) is built
+  in; further backends register themselves with `register_backend` from the optional
+  module `mtcheck.embeddings.backends`, imported on first request of an unknown name.
+- `Encoder` embeds each distinct text once per run, in batches, with a progress bar on
+  a terminal for long runs.
+- `ExemplarCache` keeps the glossary's sense-exemplar vectors on disk between runs, one
+  file per model, backend and exemplar set; unreadable files are ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import io
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Protocol, Sequence
+
+from ..errors import ModelError
+from .model import ModelSpec, load_sentence_transformer
+
+BATCH_SIZE = 64
+PROGRESS_MIN_TEXTS = 256  # show a progress bar (on a terminal) from this many new texts
+MAX_CACHED = 50_000  # vectors kept per Encoder; the oldest half is dropped beyond this
+CACHE_FORMAT = 1
+
+
+# Token-level "views" of a span: the mean over the span's tokens of the last hidden
+# layer, and of the mean of the last two layers.
+SPAN_VIEWS: tuple[tuple[int, ...], ...] = ((-1,), (-2, -1))
+Span = tuple[str, int, int]  # (text, start, end): the characters text[start:end] in context
+
+
+class Backend(Protocol):
+    """What the sense gate needs from a model.
+
+    `encode(texts)`: float32 array (len(texts), dim), rows L2-normalised.
+    Optional `encode_spans(spans)`: float32 array (len(spans), len(SPAN_VIEWS), hidden),
+    the contextual token vectors of text[start:end] per view, each L2-normalised; a
+    backend without it (or with `supports_spans` false) gets the sentence-level gate.
+    """
+
+    name: str
+
+    def encode(self, texts: Sequence[str]): ...
+
+
+class TorchBackend:
+    """sentence-transformers in float32 on the default device (CUDA when present, else CPU)."""
+
+    name = "torch"
+
+    def __init__(self, spec: ModelSpec):
+        self.spec = spec
+        self.model = load_sentence_transformer(spec)
+        first = self.model[0] if len(self.model) else None
+        tokenizer = getattr(self.model, "tokenizer", None)
+        self.supports_spans = hasattr(first, "auto_model") and bool(getattr(tokenizer, "is_fast", False))
+
+    def encode(self, texts: Sequence[str]):
+        import numpy as np
+
+        vectors = self.model.encode(
+            list(texts), batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_spans(self, spans: Sequence[Span]):
+        import numpy as np
+        import torch
+
+        transformer = self.model[0].auto_model
+        rows = []
+        for i in range(0, len(spans), BATCH_SIZE):
+            batch = spans[i:i + BATCH_SIZE]
+            encoded = self.model.tokenizer(
+                [text for text, _, _ in batch], return_offsets_mapping=True, truncation=True,
+                max_length=self.model.max_seq_length, padding=True, return_tensors="pt",
+            )
+            offsets = encoded.pop("offset_mapping")
+            encoded = encoded.to(self.model.device)
+            with torch.inference_mode():
+                hidden = transformer(**encoded, output_hidden_states=True).hidden_states
+            views = torch.stack([torch.stack([hidden[layer] for layer in view]).mean(0) for view in SPAN_VIEWS], dim=1).float().cpu()
+            starts = torch.tensor([start for _, start, _ in batch])[:, None]
+            ends = torch.tensor([end for _, _, end in batch])[:, None]
+            inside = (offsets[:, :, 0] < ends) & (offsets[:, :, 1] > starts) & (offsets[:, :, 1] > offsets[:, :, 0])
+            # A span cut off by truncation falls back to the whole text.
+            inside = torch.where(inside.any(dim=1, keepdim=True), inside, encoded["attention_mask"].cpu().bool())
+            weights = inside.float()[:, None, :, None]  # (batch, 1, tokens, 1)
+            pooled = (views * weights).sum(dim=2) / weights.sum(dim=2)
+            rows.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
+        return np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)
+
+
+_FACTORIES: dict[str, Callable[[ModelSpec], Backend]] = {"torch": TorchBackend}
+_LOADED: dict[tuple[str, str, str], Backend] = {}
+_ENCODERS: dict[tuple[str, str, str], "Encoder"] = {}
+
+
+def register_backend(name: str, factory: Callable[[ModelSpec], Backend]) -> None:
+    """Make `--backend name` available: `factory(spec)` loads the model and returns a Backend."""
+    _FACTORIES[name] = factory
+
+
+def get_backend(name: str, spec: ModelSpec) -> Backend:
+    """The backend `name` for the model `spec`, loaded once per process."""
+    key = (name, spec.path, spec.fingerprint)
+    if key not in _LOADED:
+        _LOADED[key] = _factory(name)(spec)
+    return _LOADED[key]
+
+
+def get_encoder(name: str, spec: ModelSpec) -> "Encoder":
+    """An Encoder over `get_backend(name, spec)`, shared by the runs of one process (the
+    passes of `mtcheck fix` re-check mostly the same text)."""
+    backend = get_backend(name, spec)
+    key = (name, spec.path, spec.fingerprint)
+    encoder = _ENCODERS.get(key)
+    if encoder is None or encoder.backend is not backend:
+        encoder = _ENCODERS[key] = Encoder(backend)
+    return encoder
+
+
+def _factory(name: str) -> Callable[[ModelSpec], Backend]:
+    if name not in _FACTORIES and importlib.util.find_spec(f"{__package__}.backends") is not None:
+        importlib.import_module(f"{__package__}.backends")
+    try:
+        return _FACTORIES[name]
+    except KeyError:
+        available = ", ".join(sorted(_FACTORIES))
+        raise ModelError(f"embedding backend {name!r} is not available in this mtcheck", hint=f"use --backend {available}, or --no-embed") from None
+
+
+def _stderr_is_terminal() -> bool:
+    return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+
+
+class Encoder:
+    """Embeds texts (and spans in context) through a backend, each distinct one once."""
+
+    def __init__(self, backend: Backend, *, progress: bool | None = None, batch_size: int = BATCH_SIZE):
+        self.backend = backend
+        self.batch_size = batch_size
+        self.progress = _stderr_is_terminal() if progress is None else progress
+        self.seconds = 0.0  # time spent in the backend
+        self.embedded = 0  # texts and spans sent to the backend
+        self._texts: dict[str, object] = {}
+        self._spans: dict[Span, object] = {}
+
+    @property
+    def supports_spans(self) -> bool:
+        return hasattr(self.backend, "encode_spans") and bool(getattr(self.backend, "supports_spans", True))
+
+    def remember(self, texts: Mapping[str, object] = {}, spans: Mapping[Span, object] = {}) -> None:
+        """Add vectors computed elsewhere (the on-disk exemplar cache)."""
+        self._texts.update(texts)
+        self._spans.update(spans)
+
+    def known(self, texts: Iterable[str] = (), spans: Iterable[Span] = ()) -> bool:
+        return all(text in self._texts for text in texts) and all(span in self._spans for span in spans)
+
+    def encode(self, texts: Sequence[str]):
+        """A (len(texts), dim) float32 array, embedding only texts not seen before."""
+        return self._lookup(list(texts), self._texts, self.backend.encode)
+
+    def encode_spans(self, spans: Sequence[Span]):
+        """A (len(spans), views, hidden) float32 array of contextual token vectors."""
+        return self._lookup([tuple(span) for span in spans], self._spans, lambda part: self.backend.encode_spans(part))
+
+    def _lookup(self, keys: list, store: dict, embed: Callable):
+        import numpy as np
+
+        missing = [key for key in dict.fromkeys(keys) if key not in store]
+        if missing:
+            self._embed(missing, store, embed)
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([store[key] for key in keys])
+
+    def _embed(self, keys: list, store: dict, embed: Callable) -> None:
+        started = time.perf_counter()
+        chunk = self.batch_size * 4
+        with _progress(len(keys), enabled=self.progress and len(keys) >= PROGRESS_MIN_TEXTS) as advance:
+            for i in range(0, len(keys), chunk):
+                part = keys[i:i + chunk]
+                vectors = embed(part)
+                if len(vectors) != len(part):
+                    raise ModelError(f"backend {self.backend.name!r} returned {len(vectors)} vectors for {len(part)} inputs")
+                store.update(zip(part, vectors))
+                advance(len(part))
+        if len(store) > MAX_CACHED:
+            for key in list(store)[: len(store) // 2]:
+                del store[key]
+        self.embedded += len(keys)
+        self.seconds += time.perf_counter() - started
+
+
+class _progress:
+    """A rich progress bar on stderr, or a no-op; used as `with _progress(n, enabled) as advance`."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = total
+        self.bar = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+
+    def __enter__(self) -> Callable[[int], None]:
+        if self.bar is None:
+            return lambda done: None
+        self.bar.start()
+        task = self.bar.add_task("embedding", total=self.total)
+        return lambda done: self.bar.advance(task, done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def cache_dir() -> Path:
+    """$MTCHECK_CACHE_DIR, else $XDG_CACHE_HOME/mtcheck, else ~/.cache/mtcheck."""
+    if os.environ.get("MTCHECK_CACHE_DIR"):
+        return Path(os.environ["MTCHECK_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "mtcheck"
+
+
+def texts_digest(texts: Iterable[str], spans: Iterable[Span] = ()) -> str:
+    digest = hashlib.sha256()
+    for text in sorted(set(texts)):
+        digest.update(b"t" + text.encode("utf-8") + b"\0")
+    for text, start, end in sorted(set(spans)):
+        digest.update(f"s{start}:{end}:".encode() + text.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+class ExemplarCache:
+    """Exemplar vectors (sentences and spans) in one .npz file per (model, backend, exemplar set)."""
+
+    def __init__(self, spec: ModelSpec, backend: str, texts: Iterable[str], spans: Iterable[Span] = (), directory: Path | None = None):
+        self.texts = sorted(set(texts))
+        self.spans = sorted(set(spans))
+        safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in spec.name)[:60]
+        self.key = f"{safe_name}-{spec.fingerprint}-{backend}-{texts_digest(self.texts, self.spans)}"
+        self.path = (directory or cache_dir()) / "embeddings" / f"{self.key}.npz"
+
+    def load(self) -> tuple[dict[str, object], dict[Span, object]]:
+        """The cached vectors, or ({}, {}) when the file is missing, unreadable or for other inputs."""
+        import numpy as np
+
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                if int(data["format"]) != CACHE_FORMAT or str(data["key"]) != self.key:
+                    return {}, {}
+                texts = [str(text) for text in data["texts"]]
+                spans = [(str(text), int(start), int(end)) for text, start, end in zip(data["span_texts"], data["span_starts"], data["span_ends"])]
+                vectors = np.asarray(data["vectors"], dtype=np.float32)
+                span_vectors = np.asarray(data["span_vectors"], dtype=np.float32)
+        except Exception:  # a missing or corrupt cache file only means "embed again"
+            return {}, {}
+        if texts != self.texts or spans != self.spans or len(vectors) != len(texts) or len(span_vectors) != len(spans):
+            return {}, {}
+        if not (np.isfinite(vectors).all() and np.isfinite(span_vectors).all()):
+            return {}, {}
+        return dict(zip(texts, vectors)), dict(zip(spans, span_vectors))
+
+    def save(self, encoder: "Encoder") -> bool:
+        """Write the encoder's vectors for this exemplar set atomically; False when the cache cannot be written."""
+        import numpy as np
+
+        from ..fixer import atomic_write
+
+        buffer = io.BytesIO()
+        np.savez(
+            buffer, format=np.int64(CACHE_FORMAT), key=np.str_(self.key),
+            texts=np.array(self.texts, dtype=str), vectors=encoder.encode(self.texts),
+            span_texts=np.array([text for text, _, _ in self.spans], dtype=str),
+            span_starts=np.array([start for _, start, _ in self.spans], dtype=np.int64),
+            span_ends=np.array([end for _, _, end in self.spans], dtype=np.int64),
+            span_vectors=encoder.encode_spans(self.spans) if self.spans else np.zeros((0,), dtype=np.float32),
+        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, buffer.getvalue())
+        except OSError:
+            return False
+        return True

@@ -1,0 +1,222 @@
+"""EmbeddingSenseGate: decides, with sentence embeddings, whether an ambiguous glossary
+hit is the mistranslated name or term ("millet" for Xiaomi) or the ordinary word.
+
+For the candidates of a document it embeds, in batches and each text once: the
+sentences, the sentences with the fix applied, their contexts, the token vectors of the
+hits and of the suggested renderings in their place, and (through the on-disk cache)
+the glossary's sense exemplars. signals.py turns the vectors into named signals, the
+calibrated logistic regression (calibration.py) turns those into a probability, and the
+signals that moved it most become the finding's evidence.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from ..models import GlossaryEntry
+from ..senses import SenseCandidate, SenseDecision
+from .calibration import Calibration, Combiner, clip_logit, load_calibration, sigmoid
+from .encoder import Encoder, ExemplarCache, get_encoder
+from .model import ModelSpec, resolve_model
+from .signals import USAGE_SIGNAL, CandidateVectors, SenseVectors, describe, sentence_signals, token_signals, usage_input
+from .texts import CandidateTexts, candidate_texts, exemplar_texts
+
+EVIDENCE_MIN_LOGIT = 0.25  # signals that moved the log-odds less than this are not listed
+EVIDENCE_MAX = 4
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One candidate's signal values, and its token vectors relative to the exemplars."""
+
+    values: Mapping[str, float]
+    usage_input: object = None
+
+
+def _add_time(timings: dict[str, float] | None, stage: str, seconds: float) -> None:
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + seconds
+
+
+class EmbeddingSenseGate:
+    def __init__(
+        self, encoder: Encoder, spec: ModelSpec, calibration: Calibration | None, *, backend: str = "torch",
+        entries: Sequence[GlossaryEntry] = (), timings: dict[str, float] | None = None,
+        use_disk_cache: bool = True, tokens: bool | None = None,
+    ):
+        self.encoder = encoder
+        self.spec = spec
+        self.calibration = calibration
+        # Without a calibration (when fitting one) the gate can measure but not judge.
+        token_usable = calibration is not None and calibration.token_usable(spec.fingerprint, encoder.supports_spans)
+        self.token_combiner = calibration.token if token_usable else None
+        self.backend = backend
+        self.name = f"embedding:{spec.name}"
+        main = self.token_combiner or (calibration.sentence if calibration else None)
+        self.threshold = main.threshold if main else None
+        self.timings = timings
+        self.use_disk_cache = use_disk_cache
+        self.tokens = encoder.supports_spans and (token_usable if tokens is None else tokens)
+        self._entries = tuple(entry for entry in entries if entry.ambiguous)
+        self._ready: set[GlossaryEntry] = set()
+        self._senses: dict[GlossaryEntry, SenseVectors] = {}
+
+    @classmethod
+    def from_options(cls, options, glossary=None, timings: dict[str, float] | None = None) -> "EmbeddingSenseGate":
+        """The gate for CheckOptions; resolves and loads the model (once per process)."""
+        started = time.perf_counter()
+        spec = resolve_model(options.model)
+        calibration = load_calibration()
+        encoder = get_encoder(options.backend, spec)
+        _add_time(timings, "model-load", time.perf_counter() - started)
+        entries = glossary.entries if glossary is not None else ()
+        return cls(encoder, spec, calibration, backend=options.backend, entries=entries, timings=timings)
+
+    # -- embedding ---------------------------------------------------------------------
+
+    def _timed(self, method, items):
+        before = self.encoder.seconds
+        try:
+            return method(items)
+        finally:
+            _add_time(self.timings, "embed", self.encoder.seconds - before)
+
+    def _prepare(self, entries: Sequence[GlossaryEntry]) -> None:
+        """Embed the exemplars of `entries` (and, the first time, of the whole glossary),
+        through the on-disk cache."""
+        if all(entry in self._ready for entry in entries):
+            return
+        pool = tuple(dict.fromkeys((*self._entries, *self._ready, *entries)))
+        texts = [text for entry in pool for text in exemplar_texts(entry).texts]
+        spans = [span for entry in pool for span in exemplar_texts(entry).spans] if self.tokens else []
+        cache = ExemplarCache(self.spec, self.backend, texts, spans) if self.use_disk_cache else None
+        if cache is not None:
+            self.encoder.remember(*cache.load())
+        if not self.encoder.known(texts, spans):
+            self._timed(self.encoder.encode, texts)
+            if spans:
+                self._timed(self.encoder.encode_spans, spans)
+            if cache is not None:
+                cache.save(self.encoder)
+        self._ready.update(pool)
+
+    def _sense(self, entry: GlossaryEntry) -> SenseVectors:
+        if entry not in self._senses:
+            ex = exemplar_texts(entry)
+            tokens = self.tokens
+
+            def spans(items):
+                return self.encoder.encode_spans(items) if tokens and items else None
+
+            self._senses[entry] = SenseVectors(
+                intended=self.encoder.encode(ex.intended), literal=self.encoder.encode(ex.literal),
+                intended_tokens=spans(ex.intended_spans), literal_tokens=spans(ex.literal_spans), name_tokens=spans(ex.name_spans),
+            )
+        return self._senses[entry]
+
+    # -- measuring and judging -----------------------------------------------------------
+
+    def measure(self, candidates: Sequence[SenseCandidate]) -> list[Measurement]:
+        """Every signal of each candidate (see signals.py)."""
+        if not candidates:
+            return []
+        self._prepare([candidate.entry for candidate in candidates])
+        texts = [candidate_texts(candidate) for candidate in candidates]
+        batch = [t.sentence for t in texts] + [t.fixed for t in texts] + [t.context for t in texts if t.context]
+        sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
+        spans = {}
+        if self.tokens:
+            span_batch = [t.term for t in texts] + [t.name for t in texts]
+            spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
+        documents = _document_vectors(candidates, texts, sentences)
+        measurements = []
+        for candidate, text in zip(candidates, texts):
+            vectors = CandidateVectors(
+                sentence=sentences[text.sentence], fixed=sentences[text.fixed],
+                context=sentences[text.context] if text.context else None, document=documents[candidate.segment.file],
+                term=spans.get(text.term), name=spans.get(text.name),
+            )
+            sense = self._sense(candidate.entry)
+            values = sentence_signals(vectors, sense, approved_elsewhere=candidate.approved_elsewhere, related_names=candidate.related_names)
+            usage = None
+            if self.tokens:
+                values.update(token_signals(vectors, sense))
+                usage = usage_input(vectors, sense)
+            measurements.append(Measurement(values, usage))
+        return measurements
+
+    def combiner_for(self, entry: GlossaryEntry) -> Combiner:
+        """The token-level combiner where it is calibrated for the entry's kind, else the sentence-level one."""
+        if self.token_combiner is not None and self.token_combiner.covers(entry.domain):
+            return self.token_combiner
+        return self.calibration.sentence
+
+    def judge(self, candidates: Sequence[SenseCandidate]) -> list[SenseDecision]:
+        if self.calibration is None:
+            raise RuntimeError("EmbeddingSenseGate.judge needs a calibration")
+        combiners = [self.combiner_for(candidate.entry) for candidate in candidates]
+        values = [_with_usage(combiner, m) for combiner, m in zip(combiners, self.measure(candidates))]
+        logits = [combiner.logit(v) for combiner, v in zip(combiners, values)]
+        decisions = []
+        for candidate, combiner, v, own, (count, others) in zip(candidates, combiners, values, logits, _same_term_elsewhere(candidates, logits)):
+            pooled = combiner.pooled_logit(own, others)
+            evidence = self._evidence(candidate, combiner, v)
+            if others is not None and abs(pooled - own) >= EVIDENCE_MIN_LOGIT:
+                share = pooled - own
+                evidence += (f"same term {count}x more in the document, mean confidence {sigmoid(others):.2f} "
+                             f"({'for' if share > 0 else 'against'}, {share:+.1f} logit)",)
+            decisions.append(SenseDecision(sigmoid(pooled), evidence, threshold=combiner.threshold))
+        return decisions
+
+    def _evidence(self, candidate: SenseCandidate, combiner: Combiner, values: Mapping[str, float]) -> tuple[str, ...]:
+        contributions = combiner.contributions(values)
+        ranked = sorted(contributions.items(), key=lambda item: -abs(item[1]))
+        evidence = [
+            f"{describe(name, values[name], candidate)} ({'for' if share > 0 else 'against'}, {share:+.1f} logit)"
+            for name, share in ranked[:EVIDENCE_MAX] if name in values and abs(share) >= EVIDENCE_MIN_LOGIT
+        ]
+        if combiner is not self.token_combiner and self.token_combiner is not None:
+            evidence.append(f"sentence-level signals only (token level calibrated for {', '.join(self.token_combiner.domains)} entries)")
+        if self.spec.fingerprint != self.calibration.fingerprint:
+            evidence.append(f"calibrated for {self.calibration.model}: confidence approximate with {self.spec.name}")
+        return tuple(evidence)
+
+
+def _with_usage(combiner: Combiner, measurement: Measurement) -> dict[str, float]:
+    values = dict(measurement.values)
+    score = combiner.usage_score(measurement.usage_input)
+    if score is not None:
+        values[USAGE_SIGNAL] = score
+    return values
+
+
+def _same_term_elsewhere(candidates: Sequence[SenseCandidate], logits: Sequence[float]) -> list[tuple[int, float | None]]:
+    """For each candidate: how many other hits of its entry the document has, and their mean log-odds."""
+    groups: dict[tuple[str, GlossaryEntry], list[int]] = {}
+    for index, candidate in enumerate(candidates):
+        groups.setdefault((candidate.segment.file, candidate.entry), []).append(index)
+    result: list[tuple[int, float | None]] = []
+    for index, candidate in enumerate(candidates):
+        others = [logits[i] for i in groups[(candidate.segment.file, candidate.entry)] if i != index]
+        result.append((len(others), sum(clip_logit(v) for v in others) / len(others) if others else None))
+    return result
+
+
+def _document_vectors(candidates: Sequence[SenseCandidate], texts: Sequence[CandidateTexts], vectors: Mapping[str, object]) -> dict[str, object]:
+    """Per file, the normalised mean of its candidates' sentence and context vectors."""
+    import numpy as np
+
+    parts: dict[str, list] = {}
+    for candidate, text in zip(candidates, texts):
+        rows = parts.setdefault(candidate.segment.file, [])
+        rows.append(vectors[text.sentence])
+        if text.context:
+            rows.append(vectors[text.context])
+    result = {}
+    for file, rows in parts.items():
+        mean = np.mean(rows, axis=0)
+        norm = float(np.linalg.norm(mean))
+        result[file] = mean / norm if norm > 0 else mean
+    return result
