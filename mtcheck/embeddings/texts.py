@@ -92,22 +92,30 @@ def exemplar_texts(entry: GlossaryEntry) -> ExemplarTexts:
     matcher = GlossaryMatcher([dataclasses.replace(entry, case_sensitive=False, whole_word=True)])
     intended_spans, name_spans = [], []
     for text in entry.intended_sense:
-        hit = _first(matcher, text, WRONG)
-        if hit is not None:
+        hit = _first(matcher, text, (WRONG, APPROVED))
+        if hit is None or not entry.wrong:
+            continue
+        _, start, end = hit
+        if not _is_approved(entry, text[start:end]):
             intended_spans.append(hit)
             continue
-        hit = _first(matcher, text, APPROVED)
-        if hit is not None and entry.wrong:
-            _, start, end = hit
-            name_spans.append(hit)
-            wrong = entry.wrong[0] if entry.case_sensitive else transfer_case(text[start:end], entry.wrong[0])
-            intended_spans.append((text[:start] + wrong + text[end:], start, start + len(wrong)))
-    literal_spans = [hit for hit in (_first(matcher, text, WRONG) for text in entry.literal_sense) if hit is not None]
+        name_spans.append(hit)
+        wrong = entry.wrong[0] if entry.case_sensitive else transfer_case(text[start:end], entry.wrong[0])
+        intended_spans.append((text[:start] + wrong + text[end:], start, start + len(wrong)))
+    literal_spans = [hit for hit in (_first(matcher, text, (WRONG,)) for text in entry.literal_sense) if hit is not None]
     return ExemplarTexts(entry.intended_sense, entry.literal_sense, tuple(intended_spans), tuple(literal_spans), tuple(name_spans))
 
 
-def _first(matcher: GlossaryMatcher, text: str, kind: str) -> Span | None:
+def _is_approved(entry: GlossaryEntry, found: str) -> bool:
+    """Is `found` an approved rendering ("Apple"), rather than a wrong one ("apple")?"""
+    if entry.case_sensitive:
+        return found in entry.approved
+    folded = " ".join(found.casefold().replace("-", " ").split())
+    return any(folded == " ".join(name.casefold().replace("-", " ").split()) for name in entry.approved)
+
+
+def _first(matcher: GlossaryMatcher, text: str, kinds: tuple[str, ...]) -> Span | None:
     for hit in matcher.find(text):
-        if hit.kind == kind:
+        if hit.kind in kinds:
             return (text, hit.start, hit.end)
     return None

@@ -1,0 +1,390 @@
+"""The embedding layer without the model: model resolution errors, the encoder's batching
+and caches (with a fake backend), text preparation, signals and the calibration.
+
+Tests that load the sentence-transformers model are in test_embeddings_model.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from mtcheck.cli import main
+from mtcheck.embeddings import calibration as calibration_module
+from mtcheck.embeddings.calibration import Calibration, Combiner, load_calibration
+from mtcheck.embeddings.encoder import Encoder, ExemplarCache, get_backend, texts_digest
+from mtcheck.embeddings.model import DEFAULT_MODEL, ModelSpec, fingerprint, resolve_model
+from mtcheck.embeddings.signals import CandidateVectors, SenseVectors, sentence_signals, token_signals, usage_input
+from mtcheck.embeddings.texts import candidate_texts, exemplar_texts
+from mtcheck.errors import ModelError
+from mtcheck.glossary.loader import load_glossary_any
+from mtcheck.models import GlossaryEntry, Segment
+from mtcheck.senses import SenseCandidate
+
+DATA = Path(__file__).parent / "data"
+SENSE_GLOSSARY = str(DATA / "sense-glossary.csv")
+SPEC = ModelSpec(name="fake-model", path="/nonexistent", fingerprint="0123456789abcdef")
+XIAOMI = GlossaryEntry(
+    approved=("Xiaomi",), wrong=("millet",), domain="company",
+    intended_sense=("Xiaomi sold more phones.", "The company makes phones."),
+    literal_sense=("Millet porridge is a breakfast.", "Farmers grow millet."),
+)
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+class FakeBackend:
+    """Deterministic vectors from a hash of the text; counts what it is asked to embed."""
+
+    name = "fake"
+    supports_spans = True
+
+    def __init__(self, dim: int = 8):
+        self.dim = dim
+        self.calls: list[list] = []
+
+    def _vector(self, key: str) -> np.ndarray:
+        rng = np.random.default_rng(int(texts_digest([key]), 16) % 2**32)
+        vector = rng.normal(size=self.dim).astype(np.float32)
+        return vector / np.linalg.norm(vector)
+
+    def encode(self, texts):
+        self.calls.append(list(texts))
+        return np.stack([self._vector(text) for text in texts])
+
+    def encode_spans(self, spans):
+        self.calls.append(list(spans))
+        return np.stack([np.stack([self._vector(f"{t}|{s}|{e}|{view}") for view in range(2)]) for t, s, e in spans])
+
+
+# -- model resolution ---------------------------------------------------------------------
+
+def test_default_model_is_the_bundled_package():
+    spec = resolve_model(None)
+    assert spec.name == DEFAULT_MODEL
+    assert (Path(spec.path) / "modules.json").is_file()
+    assert resolve_model("sentence-transformers/all-MiniLM-L6-v2") == spec
+    assert len(spec.fingerprint) == 16
+
+
+def test_local_model_directory_is_identified_by_content(tmp_path):
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"hidden_size": 8}', encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"\0" * 10)
+    spec = resolve_model(str(folder))
+    assert spec.name == "my-model" and spec.path == str(folder.resolve())
+    before = spec.fingerprint
+    (folder / "model.safetensors").write_bytes(b"\0" * 11)
+    assert fingerprint(folder) != before
+
+
+@pytest.mark.parametrize("value, message", [
+    ("./no/such/folder", "model directory not found"),
+    ("/no/such/folder/", "model directory not found"),
+])
+def test_missing_model_paths_are_clear_errors(value, message):
+    with pytest.raises(ModelError) as info:
+        resolve_model(value)
+    assert message in info.value.one_line() and "--no-embed" in info.value.one_line()
+
+
+def test_a_folder_without_a_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="not a sentence-transformers model directory"):
+        resolve_model(str(tmp_path))
+
+
+def test_unknown_model_name_is_not_downloaded(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
+    with pytest.raises(ModelError) as info:
+        resolve_model("no-such-org/no-such-model")
+    line = info.value.one_line()
+    assert "not in the Hugging Face cache" in line and "nothing is downloaded" in line
+    assert "SentenceTransformer('no-such-org/no-such-model').save" in line and "--no-embed" in line
+
+
+def test_cli_reports_a_missing_model_in_one_line_with_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
+    text = tmp_path / "mt.txt"
+    text.write_text("Millet released a new phone with a faster chip.\n", encoding="utf-8")
+    args = ["check", str(text), "--no-default-glossary", "--glossary", SENSE_GLOSSARY, "--model", "no-such-model-anywhere"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and errors[0].startswith("mtcheck: error: model 'no-such-model-anywhere'")
+    assert "Traceback" not in result.output
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(ModelError, match="embedding backend 'no-such-backend' is not available") as info:
+        get_backend("no-such-backend", SPEC)
+    assert "--backend" in info.value.one_line() and "torch" in info.value.one_line()
+
+
+def test_checks_without_ambiguous_hits_never_import_torch(tmp_path):
+    """The model is loaded lazily: embeddings on, but nothing needs the gate."""
+    text = tmp_path / "mt.txt"
+    text.write_text("Xiaomi released a new phone.\nThe weather was fine.\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom mtcheck.cli import main\n"
+        f"result = CliRunner().invoke(main, ['check', {str(text)!r}, '--no-default-glossary', '--glossary', {SENSE_GLOSSARY!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules, 'heavy import'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+# -- encoder ------------------------------------------------------------------------------
+
+def test_encoder_embeds_each_distinct_text_once_in_batches():
+    backend = FakeBackend()
+    encoder = Encoder(backend, progress=False, batch_size=2)
+    texts = [f"text {i}" for i in range(10)]
+    first = encoder.encode(texts + texts[:3])
+    assert first.shape == (13, 8) and first.dtype == np.float32
+    assert [len(call) for call in backend.calls] == [8, 2]  # chunks of 4 x batch size
+    assert np.allclose(first[10:], first[:3])
+    again = encoder.encode(["text 3", "new text"])
+    assert backend.calls[-1] == ["new text"]
+    assert np.allclose(again[0], first[3]) and encoder.embedded == 11
+
+
+def test_encoder_caches_spans_separately_from_texts():
+    backend = FakeBackend()
+    encoder = Encoder(backend, progress=False)
+    spans = [("Millet sold phones.", 0, 6), ("Millet sold phones.", 0, 6), ("Farmers grow millet.", 13, 19)]
+    vectors = encoder.encode_spans(spans)
+    assert vectors.shape == (3, 2, 8)
+    assert len(backend.calls) == 1 and len(backend.calls[0]) == 2
+    assert encoder.known(spans=spans) and not encoder.known(texts=["Millet sold phones."])
+
+
+def test_encoder_rejects_a_backend_that_loses_vectors():
+    class Broken(FakeBackend):
+        def encode(self, texts):
+            return super().encode(texts)[:-1]
+
+    with pytest.raises(ModelError, match="returned 1 vectors for 2 inputs"):
+        Encoder(Broken(), progress=False).encode(["a", "b"])
+
+
+# -- exemplar cache -----------------------------------------------------------------------
+
+def _filled_encoder(texts, spans):
+    encoder = Encoder(FakeBackend(), progress=False)
+    encoder.encode(texts)
+    encoder.encode_spans(spans)
+    return encoder
+
+
+def test_exemplar_cache_round_trip(tmp_path):
+    texts, spans = ["Xiaomi sold phones.", "Farmers grow millet."], [("Farmers grow millet.", 13, 19)]
+    cache = ExemplarCache(SPEC, "torch", texts, spans, directory=tmp_path)
+    assert cache.load() == ({}, {})
+    encoder = _filled_encoder(texts, spans)
+    assert cache.save(encoder)
+    loaded_texts, loaded_spans = ExemplarCache(SPEC, "torch", reversed(texts), spans, directory=tmp_path).load()
+    assert set(loaded_texts) == set(texts) and set(loaded_spans) == set(spans)
+    assert np.allclose(loaded_texts["Xiaomi sold phones."], encoder.encode(["Xiaomi sold phones."])[0])
+
+
+def test_exemplar_cache_is_keyed_by_model_backend_and_exemplars(tmp_path):
+    base = ExemplarCache(SPEC, "torch", ["a"], directory=tmp_path).path
+    assert ExemplarCache(SPEC, "onnx-int8", ["a"], directory=tmp_path).path != base
+    assert ExemplarCache(ModelSpec("fake-model", "/x", "fedcba9876543210"), "torch", ["a"], directory=tmp_path).path != base
+    assert ExemplarCache(SPEC, "torch", ["a", "b"], directory=tmp_path).path != base
+
+
+@pytest.mark.parametrize("damage", [
+    lambda path: path.write_bytes(b"not a zip file"),
+    lambda path: path.write_bytes(path.read_bytes()[:100]),
+    lambda path: path.write_bytes(b""),
+])
+def test_corrupt_exemplar_cache_is_ignored(tmp_path, damage):
+    texts = ["Xiaomi sold phones."]
+    cache = ExemplarCache(SPEC, "torch", texts, directory=tmp_path)
+    assert cache.save(_filled_encoder(texts, []))
+    damage(cache.path)
+    assert cache.load() == ({}, {})
+
+
+def test_unwritable_cache_does_not_fail_the_run(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    cache = ExemplarCache(SPEC, "torch", ["a"], directory=blocker)  # a file where a folder must go
+    assert cache.save(_filled_encoder(["a"], [])) is False
+
+
+def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    from mtcheck.embeddings.encoder import cache_dir
+
+    monkeypatch.setenv("MTCHECK_CACHE_DIR", str(tmp_path / "c"))
+    assert cache_dir() == tmp_path / "c"
+    monkeypatch.delenv("MTCHECK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "mtcheck"
+
+
+# -- texts --------------------------------------------------------------------------------
+
+def _candidate(target: str, term: str, entry: GlossaryEntry = XIAOMI, replacement: str = "Xiaomi", context: str = "") -> SenseCandidate:
+    start = target.index(term)
+    return SenseCandidate(
+        segment=Segment(id="1", target=target, file="doc.txt", line=1), start=start, end=start + len(term),
+        entry=entry, sentence="", context=context, replacement=replacement, approved_elsewhere=0, related_names=0,
+    )
+
+
+def test_candidate_texts_apply_the_fix_and_keep_the_spans():
+    target = "Sales rose. Last year millet shipped ten million phones. Lei Jun was pleased."
+    texts = candidate_texts(_candidate(target, "millet", context="Next segment."))
+    assert texts.sentence == "Last year millet shipped ten million phones."
+    assert texts.fixed == "Last year Xiaomi shipped ten million phones."
+    assert texts.context == "Sales rose. Lei Jun was pleased. Next segment."
+    window, start, end = texts.term
+    assert window[start:end] == "millet"
+    named, start, end = texts.name
+    assert named[start:end] == "Xiaomi" and named.replace("Xiaomi", "millet") == window
+
+
+def test_candidate_window_is_cut_around_the_hit():
+    target = "word " * 200 + "millet " + "word " * 200
+    window, start, end = candidate_texts(_candidate(target, "millet")).term
+    assert window[start:end] == "millet" and len(window) <= 2 * 200 + len("millet")
+
+
+def test_exemplar_texts_swap_the_wrong_rendering_into_intended_exemplars():
+    ex = exemplar_texts(XIAOMI)
+    assert [text[s:e] for text, s, e in ex.intended_spans] == ["Millet"]  # "The company makes phones." has no name
+    assert ex.intended_spans[0][0] == "Millet sold more phones."
+    assert [text[s:e] for text, s, e in ex.literal_spans] == ["Millet", "millet"]
+    assert [text[s:e] for text, s, e in ex.name_spans] == ["Xiaomi"]
+
+
+def test_exemplar_texts_of_a_case_sensitive_entry_use_its_exact_wrong_form():
+    apple = GlossaryEntry(approved=("Apple",), wrong=("apple",), case_sensitive=True,
+                          intended_sense=("Apple sold more phones.",), literal_sense=("Apple pie is sweet.", "She ate an apple."))
+    ex = exemplar_texts(apple)
+    assert ex.intended_spans == (("apple sold more phones.", 0, 5),)
+    assert [text[s:e] for text, s, e in ex.literal_spans] == ["Apple", "apple"]
+
+
+def test_every_ambiguous_test_glossary_entry_has_located_exemplars():
+    for entry in load_glossary_any(SENSE_GLOSSARY).entries:
+        ex = exemplar_texts(entry)
+        assert len(ex.intended_spans) == len(entry.intended_sense), entry.approved
+        assert len(ex.literal_spans) == len(entry.literal_sense), entry.approved
+
+
+# -- signals ------------------------------------------------------------------------------
+
+INTENDED = np.stack([unit(1, 0, 0), unit(1, 0.2, 0)])
+LITERAL = np.stack([unit(0, 1, 0), unit(0, 1, 0.3)])
+
+
+def _vectors(sentence, fixed=None, context=None, term=None, name=None):
+    return CandidateVectors(sentence=sentence, fixed=fixed if fixed is not None else sentence, context=context,
+                            document=sentence, term=term, name=name)
+
+
+@pytest.mark.parametrize("sentence, sign", [(unit(1, 0.1, 0), 1), (unit(0.1, 1, 0), -1)])
+def test_sentence_margin_points_to_the_nearer_sense(sentence, sign):
+    values = sentence_signals(_vectors(sentence), SenseVectors(INTENDED, LITERAL), approved_elsewhere=0, related_names=0)
+    assert math.copysign(1, values["sentence_margin"]) == sign
+    assert math.copysign(1, values["document_margin"]) == sign
+    assert values["no_context"] == 1.0 and values["context_margin"] == 0.0
+
+
+def test_substitution_gain_rewards_a_fix_that_fits_the_context():
+    context = unit(1, 0, 0)
+    values = sentence_signals(_vectors(unit(0.5, 1, 0), fixed=unit(1, 0.5, 0), context=context),
+                              SenseVectors(INTENDED, LITERAL), approved_elsewhere=2, related_names=5)
+    assert values["substitution_context_gain"] > 0 and values["substitution_sense_gain"] > 0
+    assert values["no_context"] == 0.0 and values["context_margin"] > 0
+    assert values["approved_elsewhere"] == 1.0 and values["related_names"] == 1.0
+
+
+def test_token_signals_and_usage_input_per_view():
+    tokens = lambda rows: np.stack([np.stack([row, row]) for row in rows])  # noqa: E731 (two identical views)
+    sense = SenseVectors(INTENDED, LITERAL, tokens(INTENDED), tokens(LITERAL), tokens(INTENDED[:1]))
+    term = np.stack([unit(1, 0.1, 0), unit(1, 0.1, 0)])
+    values = token_signals(_vectors(unit(1, 0, 0), term=term, name=term), sense)
+    assert values["token_margin"] > 0 and values["token_margin_v1"] == pytest.approx(values["token_margin"])
+    assert values["name_fit"] == pytest.approx(float(term[0] @ INTENDED[0]))
+    assert usage_input(_vectors(unit(1, 0, 0), term=term), sense).shape == (4 * 3,)
+    no_tokens = SenseVectors(INTENDED, LITERAL)
+    assert token_signals(_vectors(unit(1, 0, 0), term=term, name=term), no_tokens) == {}
+    assert usage_input(_vectors(unit(1, 0, 0), term=term), no_tokens) is None
+
+
+# -- calibration --------------------------------------------------------------------------
+
+def _combiner(**overrides) -> Combiner:
+    values = dict(features=("a", "b"), coefficients=(2.0, -1.0), intercept=0.5, mean=(0.0, 1.0), scale=(1.0, 2.0),
+                  threshold=0.7, low=(-1.0, -5.0), high=(1.0, 5.0))
+    values.update(overrides)
+    return Combiner(**values)
+
+
+def test_combiner_is_a_standardised_logistic_regression():
+    combiner = _combiner()
+    assert combiner.logit({"a": 0.5, "b": 3.0}) == pytest.approx(0.5 + 2.0 * 0.5 - 1.0 * 1.0)
+    assert combiner.probability({}) == pytest.approx(1 / (1 + math.exp(-0.5)))  # missing = mean: no evidence
+    assert combiner.logit({"a": 100.0}) == combiner.logit({"a": 1.0})  # clipped to the fitted range
+    assert combiner.probability({"a": 0.9}) > combiner.probability({"a": 0.1})
+
+
+def test_discourse_pooling_moves_a_hit_towards_its_other_hits():
+    combiner = _combiner(discourse=(1.0, 0.8, 0.0))
+    assert combiner.pooled_logit(-1.0, None) == -1.0
+    assert combiner.pooled_logit(-1.0, 4.0) > 0
+    assert combiner.pooled_logit(-1.0, -4.0) < -1.0
+    assert combiner.pooled_logit(-100.0, 0.0) == pytest.approx(-8.0)  # log-odds are clipped
+
+
+def test_usage_score_needs_a_matching_input():
+    combiner = _combiner(usage_weights=(1.0, 2.0), usage_bias=-1.0)
+    assert combiner.usage_score(np.array([1.0, 1.0], dtype=np.float32)) == pytest.approx(2.0)
+    assert combiner.usage_score(None) is None and combiner.usage_score(np.zeros(3)) is None
+
+
+def test_shipped_calibration_loads_and_is_consistent():
+    calibration = load_calibration()
+    assert calibration.model == DEFAULT_MODEL
+    assert calibration.fingerprint == resolve_model(None).fingerprint
+    assert calibration.token is not None and calibration.token.uses_tokens
+    assert 0 < calibration.token.threshold < 1 and 0 < calibration.sentence.threshold < 1
+    assert len(calibration.token.usage_weights) > 0 and not calibration.sentence.uses_tokens
+    assert {"company", "brand"} <= set(calibration.token.domains) and not calibration.sentence.domains
+    assert calibration.info["occurrences"] >= 200
+    assert calibration.token_usable(calibration.fingerprint, spans=True)
+    assert not calibration.token_usable("another-model", spans=True)
+    assert not calibration.token_usable(calibration.fingerprint, spans=False)
+
+
+def test_calibration_round_trips_through_json(tmp_path):
+    calibration = Calibration(model="m", fingerprint="f", sentence=_combiner(), token=_combiner(discourse=(1.0, 0.5, 0.1), domains=("company",)))
+    path = tmp_path / "calibration.json"
+    path.write_text(calibration.to_json(), encoding="utf-8")
+    assert load_calibration(path) == calibration
+
+
+@pytest.mark.parametrize("content", ["not json", "{}", json.dumps({"model": "m", "fingerprint": "f", "sentence": {"features": ["a"], "coefficients": [], "intercept": 0, "mean": [0], "scale": [1], "threshold": 0.5}})])
+def test_broken_calibration_is_a_clear_error(tmp_path, content):
+    path = tmp_path / "calibration.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ModelError, match="sense-gate calibration unreadable"):
+        load_calibration(path)
+    assert calibration_module.CALIBRATION_FILE.name == "sense_gate_calibration.json"
