@@ -1,0 +1,179 @@
+"""Embedding backends: registration, clear errors, and (with the model) agreement with
+float32 torch for sentence vectors, span vectors and sense-gate decisions."""
+
+from __future__ import annotations
+
+import builtins
+
+import pytest
+
+from mtcheck.errors import ModelError
+
+# Written for these tests.
+SENTENCES = [
+    "Millet released a new smartphone with a larger battery this spring.",
+    "The farmers harvested the millet early because the autumn was dry.",
+    "Sales of the company's phones rose sharply in overseas markets.",
+    "A bowl of millet porridge is a common breakfast in the north.",
+    "x",
+    "The report about the online and offline channels " * 12,
+]
+SPANS = [(SENTENCES[0], 0, 6), (SENTENCES[1], 28, 34), (SENTENCES[3], 10, 16), (SENTENCES[5], 500, 510)]
+
+
+def test_importing_registers_the_backends():
+    from mtcheck.embeddings import backends, encoder
+
+    assert encoder._factory("torch-bf16") is backends.TorchBF16Backend
+    assert encoder._factory("onnx-int8") is backends.OnnxInt8Backend
+
+
+def test_unknown_backend_is_a_model_error():
+    from mtcheck.embeddings import encoder
+
+    with pytest.raises(ModelError, match="not available"):
+        encoder._factory("tpu-int4")
+
+
+def test_onnx_backend_without_onnxruntime(monkeypatch):
+    from mtcheck.embeddings import backends
+
+    real_import = builtins.__import__
+
+    def no_onnxruntime(name, *args, **kwargs):
+        if name.startswith("onnxruntime"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_onnxruntime)
+    with pytest.raises(ModelError, match=r"pip install 'mtcheck\[onnx\]'"):
+        backends._require_onnxruntime()
+
+
+def test_bf16_on_a_cpu_without_bf16(monkeypatch):
+    torch = pytest.importorskip("torch")
+    from mtcheck.embeddings import backends
+    from mtcheck.embeddings.model import ModelSpec
+
+    monkeypatch.setattr(backends, "cpu_supports_bf16", lambda: False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ModelError, match="--backend torch"):
+        backends.TorchBF16Backend(ModelSpec("m", "/nonexistent", "0"))
+
+
+def test_onnx_cache_path_is_keyed_by_model(tmp_path):
+    from mtcheck.embeddings import backends
+    from mtcheck.embeddings.model import ModelSpec
+
+    first = backends.onnx_model_path(ModelSpec("a", "/a", "1111"), tmp_path)
+    second = backends.onnx_model_path(ModelSpec("a", "/a", "2222"), tmp_path)
+    assert first != second and first.parent == tmp_path / "onnx"
+
+
+# ---------------------------------------------------------------- with the model
+
+
+@pytest.fixture(scope="module")
+def spec():
+    from mtcheck.embeddings.model import resolve_model
+
+    try:
+        return resolve_model(None)
+    except ModelError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def reference(spec):
+    from mtcheck.embeddings.encoder import TorchBackend
+
+    backend = TorchBackend(spec)
+    return backend, backend.encode(SENTENCES), backend.encode_spans(SPANS)
+
+
+@pytest.fixture(scope="module")
+def onnx_folder(tmp_path_factory):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
+def _agreement(backend, reference):
+    import numpy as np
+
+    _, sentences, spans = reference
+    vectors, span_vectors = backend.encode(SENTENCES), backend.encode_spans(SPANS)
+    assert vectors.dtype == np.float32 and vectors.shape == sentences.shape
+    assert span_vectors.shape == spans.shape
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    return (vectors * sentences).sum(axis=1), (span_vectors * spans).sum(axis=-1)
+
+
+@pytest.mark.model
+def test_bf16_agrees_with_float32(spec, reference):
+    from mtcheck.embeddings import backends
+
+    if not backends.cpu_supports_bf16():
+        pytest.skip("no native bf16 on this CPU")
+    sentence_cosines, span_cosines = _agreement(backends.TorchBF16Backend(spec), reference)
+    assert sentence_cosines.min() >= 0.99 and span_cosines.min() >= 0.98
+    torch_backend = reference[0]
+    assert next(torch_backend.model.parameters()).dtype.is_floating_point
+    assert str(next(torch_backend.model.parameters()).dtype) == "torch.float32", "bf16 must not convert the float32 model"
+
+
+@pytest.mark.model
+def test_onnx_int8_agrees_with_float32_and_is_cached(spec, reference, onnx_folder):
+    from mtcheck.embeddings import backends
+
+    backend = backends.OnnxInt8Backend(spec, onnx_folder)
+    assert backend.path == backends.onnx_model_path(spec, onnx_folder) and backend.path.is_file()
+    sentence_cosines, span_cosines = _agreement(backend, reference)
+    assert sentence_cosines.min() >= 0.98 and span_cosines.min() >= 0.98
+    assert [p.name for p in backend.path.parent.iterdir() if p.name.startswith(".export-")] == []
+    mtime = backend.path.stat().st_mtime_ns
+    again = backends.OnnxInt8Backend(spec, onnx_folder)
+    assert again.path.stat().st_mtime_ns == mtime, "the cached model is reused, not exported again"
+
+
+@pytest.mark.model
+def test_damaged_onnx_cache_is_rebuilt(spec, onnx_folder):
+    from mtcheck.embeddings import backends
+
+    path = backends.onnx_model_path(spec, onnx_folder)
+    if not path.exists():
+        backends.ensure_onnx_int8(spec, onnx_folder)
+    path.write_bytes(b"not an onnx model")
+    backend = backends.OnnxInt8Backend(spec, onnx_folder)
+    assert backend.encode(["millet"]).shape[0] == 1 and path.stat().st_size > 1_000_000
+
+
+@pytest.mark.model
+def test_gate_decisions_match_torch(spec, onnx_folder, monkeypatch, tmp_path):
+    """The same GL001 decisions for clear cases with every backend."""
+    from mtcheck.api import check_text
+    from mtcheck.embeddings import backends
+    from mtcheck.options import CheckOptions
+
+    monkeypatch.setenv("MTCHECK_CACHE_DIR", str(onnx_folder))
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text(
+        "approved,wrong,intended_sense,literal_sense,domain\n"
+        "Xiaomi,millet,Xiaomi released a new smartphone|Xiaomi shipped more handsets this quarter,"
+        "millet is a cereal grain|farmers grow millet in dry fields,company\n",
+        encoding="utf-8",
+    )
+    text = "\n".join([
+        "Millet released a new smartphone with a larger battery this spring.",
+        "The chairman of millet said the company shipped 20 million handsets, more than Huawei and Oppo.",
+        "Millet technology opened its first store in Europe and sold phones and laptops.",
+        "The farmers harvested the millet early because the autumn was dry.",
+        "A bowl of millet porridge is a common breakfast in the north.",
+    ])
+    names = ["torch", "onnx-int8"] + (["torch-bf16"] if backends.cpu_supports_bf16() else [])
+    flagged = {}
+    for name in names:
+        options = CheckOptions(glossaries=(str(glossary),), use_default_glossary=False, backend=name, select=("GL001",))
+        flagged[name] = [(f.segment, f.start) for f in check_text(text, options).findings]
+    assert [segment for segment, _ in flagged["torch"]] == ["1", "2", "3"], flagged  # the company, not the cereal
+    assert all(value == flagged["torch"] for value in flagged.values()), flagged
