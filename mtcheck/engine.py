@@ -139,7 +139,10 @@ def drop_nested(findings: Sequence[Finding]) -> list[Finding]:
 
 
 def _covers(outer: Finding, inner: Finding) -> bool:
-    if not (outer.start <= inner.start and inner.end <= outer.end):
+    """Does `outer` make `inner` redundant? Only a finding that replaces its span (it has a
+    fix) absorbs what lies inside it; a whole-segment finding without a fix (a missing key
+    term, a length outlier) leaves the span findings inside it alone."""
+    if outer.fix is None or not (outer.start <= inner.start and inner.end <= outer.end):
         return False
     longer = (outer.end - outer.start) > (inner.end - inner.start)
     return longer or _priority(outer) < _priority(inner)

@@ -165,3 +165,19 @@ def test_positions_are_file_positions(check):
     result = check("fine line\n\nthey record record it")
     (finding,) = result.findings
     assert (finding.segment, finding.line, finding.column) == ("3", 3, 6)
+
+
+def test_whole_segment_finding_without_fix_keeps_span_findings_inside():
+    from mtcheck.engine import drop_nested
+    from mtcheck.models import Edit, Finding, Fix, Severity
+
+    def finding(rule, start, end, fix=True):
+        return Finding(rule=rule, category="c", severity=Severity.ERROR, message="m", segment="1", file="f",
+                       line=1, column=start + 1, start=start, end=end, text="x" * (end - start),
+                       fix=Fix((Edit(start, end, "y"),)) if fix else None)
+
+    whole = finding("BI001", 0, 40, fix=False)
+    inner = finding("RP001", 10, 20)
+    assert drop_nested([whole, inner]) == [whole, inner]
+    replacing = finding("GL001", 5, 25)
+    assert drop_nested([replacing, inner]) == [replacing]

@@ -190,13 +190,21 @@ def check_key_terms(doc: Document) -> Iterable[Finding]:
         if not wanted:
             continue
         hits = doc.hits[segment.id]
+        # Entries that share a source term (小米手机: "Xiaomi phone" and "Xiaomi phones")
+        # are one key term: any of their renderings satisfies it.
+        group: dict[str, set[int]] = {}
+        for index, term in wanted.items():
+            group.setdefault(term, set()).add(index)
         for index, term in wanted.items():
             entry = run.matcher.entries[index]
-            if any(h.entry == index and h.kind in (APPROVED, VARIANT) for h in hits):
+            siblings = group[term]
+            if any(h.entry in siblings and h.kind in (APPROVED, VARIANT) for h in hits):
                 continue
+            if run.wants("GL001") and any(h.entry in siblings and h.kind == WRONG for h in hits):
+                continue  # GL001 reports the wrong rendering on its span
+            if index != min(siblings):
+                continue  # one finding per missing term
             wrong = [h for h in hits if h.entry == index and h.kind == WRONG]
-            if wrong and run.wants("GL001"):
-                continue  # GL001 reports the wrong rendering on this span
             yield from _key_term_findings(doc, segment, entry, term, wrong)
 
 
@@ -416,8 +424,10 @@ def check_untranslated(segment: Segment, doc: Document) -> Iterable[Finding]:
         if run.wants("BI006"):
             yield make_finding("BI006", segment, 0, len(target), "the translation is empty", options=run.options)
         return
-    if run.wants("BI005") and target.strip().casefold() == segment.source.strip().casefold() and _HAN.search(target):
+    copied = target.strip().casefold() == segment.source.strip().casefold() and _HAN.search(target)
+    if copied and run.wants("BI005"):
         yield make_finding("BI005", segment, 0, len(target), "the target is a copy of the source: nothing was translated", options=run.options)
+        return  # a copied segment is one problem, not one per run of Han characters
     if run.wants("BI004"):
         for match in _HAN.finditer(target):
             closing = target[match.end():match.end() + 1] in (")", "）")
