@@ -381,6 +381,14 @@ def test_calibration_round_trips_through_json(tmp_path):
     assert load_calibration(path) == calibration
 
 
+def test_calibration_file_can_be_chosen_by_environment(tmp_path, monkeypatch):
+    calibration = Calibration(model="other", fingerprint="f", sentence=_combiner())
+    path = tmp_path / "other.json"
+    path.write_text(calibration.to_json(), encoding="utf-8")
+    monkeypatch.setenv("MTCHECK_SENSE_CALIBRATION", str(path))
+    assert load_calibration() == calibration
+
+
 @pytest.mark.parametrize("content", ["not json", "{}", json.dumps({"model": "m", "fingerprint": "f", "sentence": {"features": ["a"], "coefficients": [], "intercept": 0, "mean": [0], "scale": [1], "threshold": 0.5}})])
 def test_broken_calibration_is_a_clear_error(tmp_path, content):
     path = tmp_path / "calibration.json"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -141,7 +142,9 @@ def _combiner(data: Mapping) -> Combiner:
 
 
 def load_calibration(path: str | Path | None = None) -> Calibration:
-    path = Path(path) if path else CALIBRATION_FILE
+    """The shipped calibration, or `path`, or the file named by $MTCHECK_SENSE_CALIBRATION
+    (one refitted for another model with bench/fit_sense_gate.py --model ... --output ...)."""
+    path = Path(path or os.environ.get("MTCHECK_SENSE_CALIBRATION") or CALIBRATION_FILE)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Calibration(
