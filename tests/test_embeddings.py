@@ -171,6 +171,13 @@ def test_encoder_caches_spans_separately_from_texts():
     assert encoder.known(spans=spans) and not encoder.known(texts=["Millet sold phones."])
 
 
+def test_encoder_progress_bar_on_long_runs(capsys):
+    backend = FakeBackend()
+    vectors = Encoder(backend, progress=True, batch_size=16).encode([f"text {i}" for i in range(300)])
+    assert vectors.shape == (300, 8) and sum(len(call) for call in backend.calls) == 300
+    assert capsys.readouterr().out == ""  # the bar goes to stderr only
+
+
 def test_encoder_rejects_a_backend_that_loses_vectors():
     class Broken(FakeBackend):
         def encode(self, texts):
