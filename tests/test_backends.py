@@ -177,3 +177,15 @@ def test_gate_decisions_match_torch(spec, onnx_folder, monkeypatch, tmp_path):
         flagged[name] = [(f.segment, f.start) for f in check_text(text, options).findings]
     assert [segment for segment, _ in flagged["torch"]] == ["1", "2", "3"], flagged  # the company, not the cereal
     assert all(value == flagged["torch"] for value in flagged.values()), flagged
+
+
+@pytest.mark.parametrize("lengths", [[], [5], [10] * 200, [3000, 1, 50, 2000, 7, 7, 120] * 30, list(range(500, 0, -1))])
+def test_length_batches_cover_every_text_once_within_limits(lengths):
+    from mtcheck.embeddings.backends import _TRUNCATED_CHARS, BATCH_CHARS, BATCH_SIZE, length_batches
+
+    batches = length_batches(lengths)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        longest = min(max(max(lengths[i] for i in batch), 1), _TRUNCATED_CHARS)
+        assert len(batch) <= BATCH_SIZE
+        assert len(batch) == 1 or len(batch) * longest <= BATCH_CHARS

@@ -48,6 +48,9 @@ def test_cache_dir_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("MTCHECK_CACHE_DIR", "off")
     assert cache.cache_dir() is None
     monkeypatch.delenv("MTCHECK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "mtcheck"
+    monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache.cache_dir().parts[-2:] == (".cache", "mtcheck")
 
 

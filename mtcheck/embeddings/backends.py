@@ -206,6 +206,7 @@ class OnnxInt8Backend:
         self.path = ensure_onnx_int8(spec, folder)
         options = ort.SessionOptions()
         options.log_severity_level = 3
+        options.enable_mem_pattern = False  # every batch has another shape
         try:
             self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         except Exception:  # a damaged cache file: export again once
@@ -230,30 +231,53 @@ class OnnxInt8Backend:
         """Mean pooling over the attention mask, then L2 normalisation (the model's own head)."""
         import numpy as np
 
-        rows = []
-        for start in range(0, len(texts), BATCH_SIZE):
-            mask, _, hidden = self._run(texts[start:start + BATCH_SIZE])
-            rows.append(_mean_pool(hidden[-1], mask.astype(np.float32)))
-        return np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        out = None
+        for batch in length_batches([len(text) for text in texts]):
+            mask, _, hidden = self._run([texts[i] for i in batch])
+            pooled = _mean_pool(hidden[-1], mask.astype(np.float32))
+            out = np.empty((len(texts), pooled.shape[1]), dtype=np.float32) if out is None else out
+            out[batch] = pooled
+        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
     def encode_spans(self, spans: Sequence[Span]):
         """Per view, the mean of the tokens overlapping text[start:end] (the whole text when
         truncation cut the span off), L2-normalised: as TorchBackend.encode_spans."""
         import numpy as np
 
-        rows = []
-        for first in range(0, len(spans), BATCH_SIZE):
-            batch = spans[first:first + BATCH_SIZE]
-            mask, offsets, hidden = self._run([text for text, _, _ in batch])
-            starts = np.array([start for _, start, _ in batch])[:, None]
-            ends = np.array([end for _, _, end in batch])[:, None]
+        out = None
+        for batch in length_batches([len(text) for text, _, _ in spans]):
+            mask, offsets, hidden = self._run([spans[i][0] for i in batch])
+            starts = np.array([spans[i][1] for i in batch])[:, None]
+            ends = np.array([spans[i][2] for i in batch])[:, None]
             inside = (offsets[:, :, 0] < ends) & (offsets[:, :, 1] > starts) & (offsets[:, :, 1] > offsets[:, :, 0])
             inside = np.where(inside.any(axis=1, keepdims=True), inside, mask.astype(bool)).astype(np.float32)
             views = [np.mean([hidden[layer] for layer in view], axis=0) for view in SPAN_VIEWS]
-            rows.append(np.stack([_mean_pool(view, inside) for view in views], axis=1))
-        if not rows:
-            return np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)
-        return np.concatenate(rows).astype(np.float32)
+            pooled = np.stack([_mean_pool(view, inside) for view in views], axis=1)
+            out = np.empty((len(spans), *pooled.shape[1:]), dtype=np.float32) if out is None else out
+            out[batch] = pooled
+        return out if out is not None else np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)
+
+
+# A batch holds at most BATCH_SIZE texts and about this many characters of padded text,
+# so long texts go in small batches: memory for attention grows with batch x length^2.
+BATCH_CHARS = BATCH_SIZE * 160
+_TRUNCATED_CHARS = 1_400  # beyond about this many characters a text is cut at 256 tokens anyway
+
+
+def length_batches(lengths: Sequence[int]) -> list[list[int]]:
+    """Indices grouped into batches of similar length (less padding, bounded memory)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        longest = min(max(lengths[index], 1), _TRUNCATED_CHARS)
+        if current and (len(current) >= BATCH_SIZE or (len(current) + 1) * longest > BATCH_CHARS):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _mean_pool(hidden, weights):

@@ -2,7 +2,8 @@
 
 The Aho-Corasick automata depend only on the glossary's content, so they are stored
 under the glossary's content hash in ``$MTCHECK_CACHE_DIR/matchers`` (default
-``~/.cache/mtcheck/matchers``). A later run of the same glossary unpickles them (three to
+``$XDG_CACHE_HOME/mtcheck/matchers``, else ``~/.cache/mtcheck/matchers``, as the
+embedding caches). A later run of the same glossary unpickles them (three to
 four times faster than building them, 0.3 s instead of 1 s for 100k entries) and attaches the entries
 it has just loaded, whose origins name the file they came from. Files are written
 atomically; a file that cannot be read, or was written by another format version,
@@ -32,7 +33,9 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("MTCHECK_CACHE_DIR", "").strip()
     if configured.lower() in {"off", "none", "0", "false"}:
         return None
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "mtcheck"
+    if configured:
+        return Path(configured).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtcheck"
 
 
 def matcher_path(glossary: Glossary, folder: Path) -> Path:
