@@ -1,7 +1,7 @@
 """mtcheck benchmarks: one command, a results table in bench/README.md.
 
     python bench/run.py            # full grid (1k/10k/100k segments, 1k/10k/100k glossary entries, embeddings)
-    python bench/run.py --quick    # 1k and 10k segments only, smaller embedding runs
+    python bench/run.py --quick    # 1k and 10k segments only
     python bench/run.py --no-write # print the table, leave bench/README.md alone
 
 Every measurement runs in a fresh Python process (so peak RSS is that run's own) on the
@@ -141,7 +141,11 @@ def startup_times(runs: int = 10) -> dict:
 # ---------------------------------------------------------------- the grid
 
 
-def run_grid(quick: bool, embed: bool, backends: list[str]) -> dict:
+def _embed_config(files, size: int, backend: str) -> dict:
+    return {"corpus": str(files.corpus[size]), "glossaries": [str(files.glossary[1_000])], "embed": True, "backend": backend}
+
+
+def run_grid(quick: bool, embed: bool, backends: list[str], large_backend: str | None = None) -> dict:
     sizes = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
     files = ensure_corpora(corpus_sizes=sizes)
     cache_dir = bench_dir() / "cache"
@@ -162,13 +166,13 @@ def run_grid(quick: bool, embed: bool, backends: list[str]) -> dict:
     # The seed text with the bundled glossaries.
     rows["seed"] = _child("measure", {"corpus": str(SEED_TEXT), "glossaries": [], "default_glossary": True, "embed": False}, env)
     if embed:
-        embed_sizes = (1_000, 10_000) if quick else sizes
         for backend in backends:
-            for size in embed_sizes if backend == "torch" else embed_sizes[:1]:
-                config = {"corpus": str(files.corpus[size]), "glossaries": [str(files.glossary[1_000])], "embed": True, "backend": backend}
-                _child("measure", config, env)  # warm the exemplar cache and exported models
-                rows["embed"].append(_child("measure", config, env))
+            _child("measure", _embed_config(files, 1_000, backend), env)  # warm the exemplar cache, export models
+            for size in (1_000, 10_000):
+                rows["embed"].append(_child("measure", _embed_config(files, size, backend), env))
             rows["encode"].append(_child("encode", {"corpus": str(files.corpus[1_000]), "texts": 512, "backend": backend}, env))
+        if large_backend and not quick:
+            rows["embed"].append(_child("measure", _embed_config(files, 100_000, large_backend), env))
     rows["startup"] = startup_times()
     rows["machine"] = machine()
     return rows
@@ -302,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1k and 10k segments only")
     parser.add_argument("--no-embed", action="store_true", help="skip the embedding-mode runs")
     parser.add_argument("--backends", default="torch,torch-bf16,onnx-int8", help="embedding backends to measure")
+    parser.add_argument("--large-backend", default="onnx-int8", help="backend for the 100k-segment embedding run ('' to skip)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     parser.add_argument("--json", metavar="PATH", help="also save the raw measurements as JSON")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -313,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.encode:
         print(json.dumps(encode_speed(json.loads(args.encode))))
         return 0
-    rows = run_grid(args.quick, not args.no_embed, [b for b in args.backends.split(",") if b])
+    rows = run_grid(args.quick, not args.no_embed, [b for b in args.backends.split(",") if b], args.large_backend or None)
     table = render(rows)
     print(table)
     if args.json:
