@@ -1,0 +1,43 @@
+"""CSV: one row per finding with the JSON contract's fields, for spreadsheets and pandas.
+
+The nested fields are flattened: `fix` becomes `fix_replacement` and `fix_applicability`
+(empty when a finding has no fix), and the lists `suggestions` and `evidence` are joined
+with " | ". pandas is imported only when a CSV report is rendered.
+"""
+
+from __future__ import annotations
+
+from ..models import RunResult
+from .base import ReportContext, Reporter
+from .json_reporter import finding_to_dict
+
+LIST_SEPARATOR = " | "
+COLUMNS = (
+    "rule", "category", "severity", "file", "segment", "line", "column", "start", "end", "text", "message",
+    "suggestions", "confidence", "fix_replacement", "fix_applicability", "evidence",
+)
+INTEGER_COLUMNS = ("line", "column", "start", "end")
+
+
+def finding_row(finding) -> dict:
+    """The JSON contract's finding object, flattened to one CSV row."""
+    row = finding_to_dict(finding)
+    fix = row.pop("fix") or {}
+    row["fix_replacement"] = fix.get("replacement", "")
+    row["fix_applicability"] = fix.get("applicability", "")
+    row["suggestions"] = LIST_SEPARATOR.join(row["suggestions"])
+    row["evidence"] = LIST_SEPARATOR.join(row["evidence"])
+    return {column: row[column] for column in COLUMNS}
+
+
+class CsvReporter(Reporter):
+    name = "csv"
+    extension = "csv"
+
+    def render(self, result: RunResult, context: ReportContext) -> str:
+        import pandas as pd
+
+        frame = pd.DataFrame([finding_row(f) for f in result.findings], columns=list(COLUMNS))
+        for column in INTEGER_COLUMNS:
+            frame[column] = frame[column].astype("Int64")  # keeps None empty, not "2.0"
+        return frame.to_csv(index=False, lineterminator="\n")

@@ -1,0 +1,42 @@
+"""HTML: the correction report as one self-contained page (inline CSS, no scripts, no network).
+
+Rendered with jinja2 from mtcheck/reporters/templates/report.html.j2 with autoescape on,
+so every piece of input text (targets, messages, suggestions, evidence) is escaped. A
+Content-Security-Policy meta tag forbids the page from loading anything.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..models import RunResult
+from .base import ReportContext, Reporter
+from .correction_report import CorrectionReport, build_correction_report
+
+TEMPLATE = "report.html.j2"
+
+
+@lru_cache(maxsize=1)
+def environment():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("mtcheck.reporters", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(report: CorrectionReport) -> str:
+    return environment().get_template(TEMPLATE).render(report=report)
+
+
+class HtmlReporter(Reporter):
+    name = "html"
+    extension = "html"
+
+    def render(self, result: RunResult, context: ReportContext) -> str:
+        return render_html(build_correction_report(result, context))
