@@ -110,3 +110,25 @@ def test_prefilters_are_necessary_conditions(text):
 @given(st.one_of(texts, st.text(alphabet="ab1'\u2019 _-\x1c", max_size=30)))
 def test_word_count(text):
     assert word_count(text) == len(words(text))
+
+
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12))
+json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.dictionaries(st.text(max_size=6), json_values, max_size=4), max_size=4),
+    st.dictionaries(st.sampled_from(["summary", "signature"]), json_values, max_size=2),
+    st.one_of(st.none(), json_values),
+)
+def test_json_report_is_encoded_like_json_dumps(findings, head, metrics):
+    import copy
+    import json
+
+    from mtcheck.reporters.json_reporter import dumps_report
+
+    document = {"tool": "mtcheck", **head, "findings": findings}
+    if metrics is not None:
+        document["metrics"] = metrics
+    assert dumps_report(copy.deepcopy(document)) == json.dumps(document, ensure_ascii=False, indent=2)
