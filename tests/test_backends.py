@@ -189,3 +189,24 @@ def test_length_batches_cover_every_text_once_within_limits(lengths):
         longest = min(max(max(lengths[i] for i in batch), 1), _TRUNCATED_CHARS)
         assert len(batch) <= BATCH_SIZE
         assert len(batch) == 1 or len(batch) * longest <= BATCH_CHARS
+
+
+@pytest.mark.model
+def test_onnx_int8_checks_without_importing_torch(spec, onnx_folder):
+    import subprocess
+    import sys
+
+    from mtcheck.embeddings import backends
+
+    backends.ensure_onnx_int8(spec, onnx_folder)  # exported here, so the child only loads it
+    code = (
+        "import sys\n"
+        "from mtcheck.api import check_text\n"
+        "from mtcheck.options import CheckOptions\n"
+        "result = check_text('Millet released a new smartphone with a larger battery.', CheckOptions(backend='onnx-int8'))\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env={**__import__("os").environ, "MTCHECK_CACHE_DIR": str(onnx_folder)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

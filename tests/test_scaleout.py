@@ -159,3 +159,13 @@ def test_missing_dask_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_dask)
     with pytest.raises(ConfigError, match="pip install 'mtcheck\\[dask\\]'"):
         scaleout.check_files_bag(["x.txt"])
+
+
+def test_importing_scaleout_stays_light():
+    import subprocess
+    import sys
+
+    code = "import sys, mtcheck.scaleout; print(sorted(m for m in ('dask', 'pandas', 'pyarrow', 'torch') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
