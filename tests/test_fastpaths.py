@@ -132,3 +132,19 @@ def test_json_report_is_encoded_like_json_dumps(findings, head, metrics):
     if metrics is not None:
         document["metrics"] = metrics
     assert dumps_report(copy.deepcopy(document)) == json.dumps(document, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("ignored", ["RP001", "NU", "NU002", "CO001", "NM001", "GL002"])
+def test_ignoring_a_rule_removes_exactly_its_findings(ignored):
+    """The engine filters emitted findings only when some rule is off; both paths agree
+    (rules chosen whose findings never nest inside another rule's span)."""
+    from mtcheck.api import check_text
+    from mtcheck.options import CheckOptions
+
+    text = ("On the 29 day, the 04 edition said the record record sales of HUAWEI reached 16 thousand.\n"
+            "The the Lei Jun said the fusion and the integration of line and line research and research matter.")
+    everything = check_text(text, CheckOptions(embed=False)).findings
+    without = check_text(text, CheckOptions(embed=False, ignore=(ignored,))).findings
+    assert any(f.rule.startswith(ignored) for f in everything)
+    kept = [f for f in everything if not f.rule.startswith(ignored)]
+    assert [(f.rule, f.start) for f in without] == [(f.rule, f.start) for f in kept]
