@@ -4,12 +4,14 @@ the document a segment belongs to. Built once per run by the engine."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from functools import cached_property
 from typing import Callable, Sequence
 
 from .glossary.loader import Glossary
 from .glossary.matcher import GlossaryMatcher, Hit
-from .models import Finding, Fix, Segment, Severity
+from .models import Finding, Fix, GlossaryEntry, Segment, Severity
 from .options import CheckOptions
 from .registry import get_rule
 
@@ -64,6 +66,18 @@ class Document:
                 if hit.kind == "approved":
                     counts[hit.entry] = counts.get(hit.entry, 0) + 1
         return counts
+
+
+@lru_cache(maxsize=4096)
+def _origin_name(origin: str) -> str:
+    return Path(origin).name
+
+
+def glossary_evidence(entry: GlossaryEntry, with_note: bool = False) -> tuple[str, ...]:
+    """Evidence naming the glossary row ("glossary companies.csv:12", not the full path:
+    parsing paths is slow and runs per finding, hence the cache) and optionally its note."""
+    label = (f"glossary {_origin_name(entry.origin)}",)
+    return label + ((f"note: {entry.note}",) if with_note and entry.note else ())
 
 
 def make_finding(

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from ..context import Document, make_finding
+from ..context import Document, glossary_evidence, make_finding
 from ..glossary.matcher import APPROVED, VARIANT, WRONG
 from ..models import Applicability, Edit, Finding, Fix, GlossaryEntry, Segment, Severity
 from ..registry import Rule, document_check, register_rule, segment_check
@@ -224,7 +224,7 @@ def check_key_terms(doc: Document) -> Iterable[Finding]:
 
 def _key_term_findings(doc: Document, segment: Segment, entry: GlossaryEntry, term: str, wrong) -> Iterable[Finding]:
     options = doc.run.options
-    evidence = (f"source term {term}", f"glossary {entry.origin}")
+    evidence = (f"source term {term}", *glossary_evidence(entry))
     if not wrong:
         start, end = _whole(segment)
         renderings = " / ".join(f'"{r}"' for r in entry.approved)

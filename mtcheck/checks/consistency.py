@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from ..context import Document, make_finding
+from ..context import Document, glossary_evidence, make_finding
 from ..glossary.matcher import APPROVED, VARIANT
 from ..models import Applicability, Edit, Finding, Fix, Severity
 from ..registry import Rule, document_check, register_rule
@@ -48,5 +48,5 @@ def check_consistency(doc: Document) -> Iterable[Finding]:
             f'"{text}" and other renderings of one term are mixed in this document ({others}): use "{replacement}" throughout',
             suggestions=(replacement,),
             fix=Fix((Edit(hit.start, hit.end, replacement),), Applicability.UNSAFE, f'Replace with "{replacement}"'),
-            evidence=(f"glossary {entry.origin}",), options=doc.run.options,
+            evidence=glossary_evidence(entry), options=doc.run.options,
         )

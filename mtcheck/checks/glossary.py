@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterable
 
-from ..context import Document, make_finding
+from ..context import Document, glossary_evidence, make_finding
 from ..glossary.matcher import APPROVED, WRONG, Hit
 from ..models import Applicability, Edit, Finding, Fix, GlossaryEntry, Segment, Severity
 from ..registry import Rule, document_check, register_rule
@@ -55,15 +53,9 @@ def _mistranslation_message(entry: GlossaryEntry, text: str, replacement: str) -
     return f'literal mistranslation "{text}"{_source_label(entry)}: use "{replacement}"'
 
 
-@lru_cache(maxsize=4096)
-def _origin_name(origin: str) -> str:
-    """"companies.csv:12" for "/path/to/companies.csv:12" (cached: parsing paths is slow and runs per finding)."""
-    return Path(origin).name
-
-
 def _glossary_evidence(entry: GlossaryEntry) -> tuple[str, ...]:
     """Where the entry comes from, and its note (shown in reports, kept out of the message)."""
-    return (f"glossary {_origin_name(entry.origin)}",) + ((f"note: {entry.note}",) if entry.note else ())
+    return glossary_evidence(entry, with_note=True)
 
 
 def _related_names(doc: Document, segment: Segment, hit: Hit) -> int:
@@ -122,7 +114,7 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
                     "GL002", segment, hit.start, hit.end, f'"{text}" is written "{replacement}"',
                     suggestions=(replacement,),
                     fix=_fix(segment, hit, replacement, Applicability.SAFE, f'Write "{replacement}"'),
-                    evidence=(f"glossary {_origin_name(entry.origin)}",), options=run.options,
+                    evidence=glossary_evidence(entry), options=run.options,
                 )
     if pending:
         decisions = run.gate.judge([candidate for candidate, _ in pending])
