@@ -210,3 +210,34 @@ def test_onnx_int8_checks_without_importing_torch(spec, onnx_folder):
                           env={**__import__("os").environ, "MTCHECK_CACHE_DIR": str(onnx_folder)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.model
+def test_same_gate_decisions_on_the_sense_dev_set(spec, onnx_folder, monkeypatch):
+    """bf16 and int8 flag exactly the dev-set occurrences that float32 torch flags.
+
+    Occurrences whose probability lies within about 0.01 of the threshold could flip;
+    if a recalibration makes one do so, bench/backends.py shows which rows and by how much.
+    """
+    import dataclasses
+    import sys
+    from pathlib import Path
+
+    from mtcheck.embeddings import backends
+    from mtcheck.options import CheckOptions
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    sense_data = pytest.importorskip("sense_data")
+    monkeypatch.setenv("MTCHECK_CACHE_DIR", str(onnx_folder))
+    rows = sense_data.load_rows(split="dev")
+    glossary = sense_data.bench_glossary()
+    options = CheckOptions(use_default_glossary=False, embed=True)
+    names = ["torch", "onnx-int8"] + (["torch-bf16"] if backends.cpu_supports_bf16() else [])
+    decisions = {
+        name: {key: f is not None for key, f in sense_data.flagged(rows, dataclasses.replace(options, backend=name), glossary).items()}
+        for name in names
+    }
+    assert sum(decisions["torch"].values()) > 10
+    for name in names[1:]:
+        differing = sorted(key for key, flag in decisions[name].items() if flag != decisions["torch"][key])
+        assert differing == [], f"{name} decides differently from torch on {differing}"
