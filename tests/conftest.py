@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 
@@ -23,3 +26,15 @@ def check():
         return check_text(text, glossary_only(**overrides))
 
     return run
+
+
+def modules_imported_by(code: str, modules: Iterable[str]) -> list[str]:
+    """Run `code` in a fresh interpreter and return which of `modules` it imported.
+
+    Lazy-import tests use this: heavy libraries (torch, pandas, ...) must stay out of
+    start-up paths. The probe prints last, so output from `code` itself does not matter."""
+    probe = f"{code}\nimport sys as _sys\nprint(','.join(m for m in {tuple(modules)!r} if m in _sys.modules))\n"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return [name for name in last.split(",") if name]

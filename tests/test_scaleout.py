@@ -11,6 +11,8 @@ from mtcheck.engine import run_checks  # noqa: E402
 from mtcheck.options import CheckOptions  # noqa: E402
 from mtcheck.readers import read_segments  # noqa: E402
 
+from .conftest import modules_imported_by  # noqa: E402
+
 GLOSSARY = (
     "approved,wrong,variants,case_sensitive,intended_sense,literal_sense,domain\n"
     "Xiaomi,millet,,no,Xiaomi shipped a new phone,millet is a grain eaten as porridge,company\n"
@@ -162,10 +164,4 @@ def test_missing_dask_is_a_clear_error(monkeypatch):
 
 
 def test_importing_scaleout_stays_light():
-    import subprocess
-    import sys
-
-    code = "import sys, mtcheck.scaleout; print(sorted(m for m in ('dask', 'pandas', 'pyarrow', 'torch') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert modules_imported_by("import mtcheck.scaleout", ("dask", "pandas", "pyarrow", "torch")) == []
