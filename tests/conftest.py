@@ -33,8 +33,10 @@ def modules_imported_by(code: str, modules: Iterable[str]) -> list[str]:
 
     Lazy-import tests use this: heavy libraries (torch, pandas, ...) must stay out of
     start-up paths. The probe prints last, so output from `code` itself does not matter."""
-    probe = f"{code}\nimport sys as _sys\nprint(','.join(m for m in {tuple(modules)!r} if m in _sys.modules))\n"
+    marker = "imported-modules:"
+    probe = f"{code}\nimport sys as _sys\nprint({marker!r} + ','.join(m for m in {tuple(modules)!r} if m in _sys.modules))\n"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-    return [name for name in last.split(",") if name]
+    last = done.stdout.rstrip("\n").rsplit("\n", 1)[-1]
+    assert last.startswith(marker), done.stdout
+    return [name for name in last[len(marker):].split(",") if name]
