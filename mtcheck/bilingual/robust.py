@@ -28,7 +28,3 @@ def low_outliers(values: Sequence[float], threshold: float, min_count: int, min_
     if len(values) < min_count:
         return []
     return [i for i, z in enumerate(robust_z_scores(values, min_spread)) if z < -threshold]
-
-
-def high_outliers(values: Sequence[float], threshold: float, min_count: int, min_spread: float = 1e-6) -> list[int]:
-    return low_outliers([-v for v in values], threshold, min_count, min_spread)

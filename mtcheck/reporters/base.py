@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .. import __version__
-from ..models import Finding, RunResult, Segment
+from ..models import Finding, RunResult
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,6 @@ def findings_by_segment(result: RunResult) -> dict[tuple[str, str], list[Finding
     for finding in result.findings:
         grouped.setdefault((finding.file, finding.segment), []).append(finding)
     return grouped
-
-
-def flagged_segments(result: RunResult) -> list[tuple[Segment, list[Finding]]]:
-    grouped = findings_by_segment(result)
-    return [(s, sorted(grouped[(s.file, s.id)], key=lambda f: f.start)) for s in result.segments if (s.file, s.id) in grouped]
 
 
 def highlight_spans(text: str, findings: list[Finding]) -> list[tuple[str, Finding | None]]:
