@@ -133,8 +133,8 @@ def drop_nested(findings: Sequence[Finding]) -> list[Finding]:
         by_segment.setdefault((finding.file, finding.segment), []).append(finding)
     kept: list[Finding] = []
     for group in by_segment.values():
-        if len(group) == 1:
-            kept.append(group[0])
+        if len(group) == 1 or _disjoint(group):
+            kept.extend(group)
             continue
         group.sort(key=lambda f: (-(f.end - f.start), _priority(f), f.start))
         chosen: list[Finding] = []
@@ -144,6 +144,17 @@ def drop_nested(findings: Sequence[Finding]) -> list[Finding]:
             chosen.append(finding)
         kept.extend(chosen)
     return kept
+
+
+def _disjoint(group: Sequence[Finding]) -> bool:
+    """True when no span of `group` touches another (then none can cover another)."""
+    spans = sorted((f.start, f.end) for f in group)
+    previous_end = -1
+    for start, end in spans:
+        if start <= previous_end or start == end:
+            return False
+        previous_end = end
+    return True
 
 
 def _covers(outer: Finding, inner: Finding) -> bool:

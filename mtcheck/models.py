@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping
 
 
@@ -118,11 +119,17 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.segment_order, self.start, self.end, self.rule)
+        return (self.file, self.line or 0, segment_order(self.segment), self.start, self.end, self.rule)
 
     @property
     def segment_order(self) -> tuple:
-        return (len(self.segment), self.segment) if self.segment.isdigit() else (0, self.segment)
+        return segment_order(self.segment)
+
+
+@lru_cache(maxsize=1 << 16)
+def segment_order(segment_id: str) -> tuple:
+    """Numeric ids in numeric order ("2" before "10"), then the others by name."""
+    return (len(segment_id), segment_id) if segment_id.isdigit() else (0, segment_id)
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,19 @@ def score_from(penalty_points: float, word_count: int) -> float:
 
 
 def segment_scores(segments: Sequence[Segment], findings: Sequence[Finding]) -> tuple[list[SegmentScore], float]:
-    by_segment: dict[tuple[str, str], list[Finding]] = {}
+    # Penalties summed per segment in finding order, as penalty() would; weights are
+    # looked up by the severity's value because hashing an Enum member runs Python code.
+    weights = {severity.value: weight for severity, weight in WEIGHTS.items()}
+    points_by_segment: dict[tuple[str, str], float] = {}
     for finding in findings:
-        by_segment.setdefault((finding.file, finding.segment), []).append(finding)
+        key = (finding.file, finding.segment)
+        points_by_segment[key] = points_by_segment.get(key, 0) + weights[finding.severity.value] * finding.confidence
     scores: list[SegmentScore] = []
     total_penalty = 0.0
     total_words = 0
     for segment in segments:
         count = word_count(segment.target)
-        points = penalty(by_segment.get((segment.file, segment.id), ()))
+        points = points_by_segment.get((segment.file, segment.id), 0)
         total_penalty += points
         total_words += count
         scores.append(SegmentScore(segment.id, score_from(points, count), round(points, 2), count))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, Sequence
 
 from .models import GlossaryEntry, Segment
@@ -53,6 +54,15 @@ def _bag(text: str) -> set[str]:
     return {token.rstrip("s") for token in _TOKEN.findall(text.lower()) if token not in _STOP and len(token) > 2}
 
 
+@lru_cache(maxsize=4096)
+def _sense_words(intended_sense: tuple[str, ...], literal_sense: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words only the intended exemplars use, and those only the literal ones use
+    (computed once per glossary entry)."""
+    intended = _bag(" ".join(intended_sense))
+    literal = _bag(" ".join(literal_sense))
+    return frozenset(intended - literal), frozenset(literal - intended)
+
+
 class LexicalSenseGate:
     """No-model fallback: word overlap with the sense exemplars plus document signals.
 
@@ -67,10 +77,9 @@ class LexicalSenseGate:
 
     def _judge_one(self, candidate: SenseCandidate) -> SenseDecision:
         words = _bag(candidate.sentence + " " + candidate.context) - _bag(candidate.segment.target[candidate.start:candidate.end])
-        intended = _bag(" ".join(candidate.entry.intended_sense))
-        literal = _bag(" ".join(candidate.entry.literal_sense))
-        intended_overlap = len(words & (intended - literal))
-        literal_overlap = len(words & (literal - intended))
+        intended, literal = _sense_words(candidate.entry.intended_sense, candidate.entry.literal_sense)
+        intended_overlap = len(words & intended)
+        literal_overlap = len(words & literal)
         score = 0.4
         evidence = [f"lexical overlap intended={intended_overlap} literal={literal_overlap}"]
         score += 0.06 * min(intended_overlap, 3) - 0.08 * min(literal_overlap, 3)

@@ -43,6 +43,12 @@ def test_normalize_property(text, case_sensitive):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60), st.booleans())
+def test_normalize_ascii_fast_path(text, case_sensitive):
+    assert normalize(text, case_sensitive) == slow_normalize(text, case_sensitive)
+
+
+@settings(max_examples=300, deadline=None)
 @given(texts)
 def test_ignorecase_key_keeps_positions(text):
     key = ignorecase_key(text)
@@ -107,7 +113,7 @@ def test_prefilters_are_necessary_conditions(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(texts, st.text(alphabet="ab1'\u2019 _-\x1c", max_size=30)))
+@given(st.one_of(texts, st.text(alphabet="ab1'\u2019 _-\x1c", max_size=30), st.text(alphabet=st.characters(max_codepoint=127), max_size=40)))
 def test_word_count(text):
     assert word_count(text) == len(words(text))
 
@@ -148,3 +154,78 @@ def test_ignoring_a_rule_removes_exactly_its_findings(ignored):
     assert any(f.rule.startswith(ignored) for f in everything)
     kept = [f for f in everything if not f.rule.startswith(ignored)]
     assert [(f.rule, f.start) for f in without] == [(f.rule, f.start) for f in kept]
+
+
+def _slow_drop_nested(findings):
+    """drop_nested without its shortcut for segments whose spans are all disjoint."""
+    from mtcheck.engine import _covers, _priority
+
+    by_segment = {}
+    for finding in findings:
+        by_segment.setdefault((finding.file, finding.segment), []).append(finding)
+    kept = []
+    for group in by_segment.values():
+        group = sorted(group, key=lambda f: (-(f.end - f.start), _priority(f), f.start))
+        chosen = []
+        for finding in group:
+            if not any(_covers(c, finding) for c in chosen):
+                chosen.append(finding)
+        kept.extend(chosen)
+    return kept
+
+
+_spans = st.tuples(st.sampled_from(["1", "2"]), st.integers(0, 12), st.integers(0, 6), st.sampled_from(["GL001", "RP001", "BI001", "NU002"]), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_spans, max_size=8))
+def test_drop_nested_matches_the_plain_algorithm(specs):
+    from mtcheck.engine import drop_nested
+    from mtcheck.models import Applicability, Edit, Finding, Fix, Severity
+
+    findings = [
+        Finding(rule=rule, category="c", severity=Severity.ERROR, message=f"m{i}", segment=segment, file="f", line=1, column=start + 1,
+                start=start, end=start + length, text="", fix=Fix((Edit(start, start + length, "x"),), Applicability.SAFE, "t") if fixed else None)
+        for i, (segment, start, length, rule, fixed) in enumerate(specs)
+    ]
+    key = lambda f: f.sort_key + (f.message,)  # noqa: E731
+    assert sorted(drop_nested(findings), key=key) == sorted(_slow_drop_nested(findings), key=key)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 10), st.floats(0, 1), st.sampled_from(["RP001", "GL002", "NU003"]),
+       st.lists(st.text(max_size=4), max_size=3), st.lists(st.text(max_size=4), max_size=2))
+def test_make_finding_builds_the_same_finding_as_the_constructor(start, length, confidence, code, suggestions, evidence):
+    import dataclasses
+
+    from mtcheck.context import make_finding, position
+    from mtcheck.models import Finding, Segment
+    from mtcheck.registry import get_rule
+
+    segment = Segment(id="7", target="Line one of the text.\nLine two, longer, of the same text here.", file="x.txt", line=3)
+    end = min(start + length, len(segment.target))
+    made = make_finding(code, segment, start, end, "message", suggestions=suggestions, confidence=confidence, evidence=evidence)
+    rule = get_rule(code)
+    line, column = position(segment, start)
+    expected = Finding(rule=code, name=rule.name, category=rule.category, severity=rule.severity, message="message", segment="7",
+                       file="x.txt", line=line, column=column, start=start, end=end, text=segment.target[start:end],
+                       suggestions=tuple(suggestions), confidence=round(confidence, 3), evidence=tuple(evidence))
+    assert made == expected and hash(made) == hash(expected)
+    assert set(vars(made)) == {field.name for field in dataclasses.fields(Finding)}
+    assert made.sort_key == expected.sort_key
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["1", "2", "3"]), st.sampled_from(["error", "warning", "info"]), st.floats(0, 1)), max_size=8))
+def test_segment_scores_sum_penalties_like_penalty(specs):
+    from mtcheck.models import Finding, Segment, Severity
+    from mtcheck.scoring import penalty, score_from, segment_scores
+
+    segments = [Segment(id=i, target=f"word {'more ' * int(i)}", file="f") for i in ("1", "2", "3")]
+    findings = [Finding(rule="RP001", category="c", severity=Severity(sev), message="m", segment=seg, file="f", line=None, column=1,
+                        start=0, end=1, text="w", confidence=conf) for seg, sev, conf in specs]
+    scores, overall = segment_scores(segments, findings)
+    for segment, score in zip(segments, scores):
+        points = penalty(f for f in findings if f.segment == segment.id)
+        assert score.penalty == round(points, 2)
+        assert score.score == score_from(points, score.words)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import eq
 from typing import Iterable
 
 from ..context import Document, make_finding
@@ -46,7 +47,6 @@ _SELF_COORD = re.compile(r"\b((?:[^\W\d_][\w-]*\s+){0,2}[^\W\d_][\w-]*)(\s+and\s
 
 
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-_ASCII_LETTER_RUN = re.compile(r"[a-z]+")  # the same runs in a lower-cased ASCII key, found faster
 
 
 # Prefilters: cheap necessary conditions for the three patterns above, over the
@@ -55,22 +55,35 @@ _ASCII_LETTER_RUN = re.compile(r"[a-z]+")  # the same runs in a lower-cased ASCI
 # by the pattern itself, so findings are exactly those of the patterns alone.
 
 
-def _letter_runs(key: str) -> list[str]:
-    return (_ASCII_LETTER_RUN if key.isascii() else _LETTER_RUN).findall(key)
+# ASCII letters stay, every other byte becomes a space: on an ASCII key,
+# key.encode().translate(_NON_LETTERS_TO_SPACE).split() gives the runs of _LETTER_RUN
+# (as bytes), without a regex match per run.
+_NON_LETTERS_TO_SPACE = bytes(code if chr(code).isascii() and chr(code).isalpha() else ord(" ") for code in range(256))
 
 
-def _may_repeat_word(runs: list[str], text: str) -> bool:
+def _letter_runs(key: str) -> list:
+    """The maximal letter runs of a case key: bytes on an ASCII key, str otherwise (the
+    prefilters below only compare runs with each other)."""
+    if key.isascii():
+        return key.encode("ascii").translate(_NON_LETTERS_TO_SPACE).split()
+    return _LETTER_RUN.findall(key)
+
+
+def _may_repeat_word(runs: list, text: str) -> bool:
     """RP001 needs a letter run equal to the next one (or, after an apostrophe, the one after)."""
-    if any(map(str.__eq__, runs, runs[1:])):
+    if any(map(eq, runs, runs[1:])):
         return True
-    return "'" in text and any(map(str.__eq__, runs, runs[2:]))
+    return "'" in text and any(map(eq, runs, runs[2:]))
 
 
-def _may_repeat_phrase(runs: list[str]) -> bool:
+def _may_repeat_phrase(runs: list) -> bool:
     """RP002 needs k = 2..4 consecutive letter runs followed by the same k runs."""
+    pairs = list(zip(runs, runs[1:]))
+    if len(set(pairs)) == len(pairs):
+        return False  # no two consecutive runs occur twice
     for k in (2, 3, 4):
         # runs[i + j] == runs[i + k + j] for j < k: k consecutive hits among the pairs k apart.
-        if b"\x01" * k in bytes(map(str.__eq__, runs, runs[k:])):
+        if b"\x01" * k in bytes(map(eq, runs, runs[k:])):
             return True
     return False
 
