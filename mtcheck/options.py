@@ -25,6 +25,8 @@ class CheckOptions:
     # Translation files and CI (docs/formats.md, docs/ci.md).
     include_fuzzy: bool = False  # also check fuzzy PO entries / XLIFF fuzzy-match and initial targets
     baseline: str | None = None  # report only findings not in this baseline file
+    # Processes for large documents (mtcheck.parallel); 1: this process only, 0: one per CPU.
+    jobs: int = 1
     extra: tuple[tuple[str, object], ...] = field(default=())
 
     def severity_for(self, code: str, default: Severity) -> Severity:

@@ -120,3 +120,29 @@ def test_explicit_config_file(project):
     assert invoke(["check", "mt.txt", "--config", "ci.toml"]).exit_code == 0
     missing = invoke(["check", "mt.txt", "--config", "nope.toml"])
     assert missing.exit_code == 2 and "configuration file not found" in missing.stderr
+
+
+@pytest.mark.parametrize("config,args,expected", [("", [], 0), ("jobs = 1\n", [], 1), ("jobs = 3\n", [], 3), ("jobs = 3\n", ["--jobs", "2"], 2), ("", ["-j", "1"], 1)])
+def test_jobs_from_configuration_and_command_line(project, monkeypatch, config, args, expected):
+    from mtcheck import api
+
+    seen = []
+    original = api.check_segments
+    monkeypatch.setattr(api, "check_segments", lambda segments, options=None: seen.append(options.jobs) or original(segments, options))
+    write(project, ".mtcheck.toml", COMMON_TOML + config)
+    result = invoke(["check", "mt.txt", *args])
+    assert result.exit_code == 1, result.output
+    assert seen == [expected]
+
+
+@pytest.mark.parametrize("value", ['"many"', "-2", "true", "1.5"])
+def test_bad_jobs_value_is_a_one_line_error(project, value):
+    write(project, ".mtcheck.toml", COMMON_TOML + f"jobs = {value}\n")
+    result = invoke(["check", "mt.txt"])
+    assert result.exit_code == 2
+    assert "key 'jobs' must be a whole number" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_negative_jobs_on_the_command_line_is_a_usage_error(project):
+    write(project, ".mtcheck.toml", COMMON_TOML)
+    assert invoke(["check", "mt.txt", "--jobs", "-1"]).exit_code == 2
