@@ -48,6 +48,7 @@ def measure(config: dict) -> dict:
     from mtcheck.engine import build_context, run_checks
     from mtcheck.glossary import cache
     from mtcheck.options import CheckOptions
+    from mtcheck.parallel import resolve_jobs
     from mtcheck.readers import read_segments
     from mtcheck.reporters import ReportContext, get_reporter
 
@@ -58,7 +59,7 @@ def measure(config: dict) -> dict:
     out["segments"] = len(segments)
     options = CheckOptions(
         glossaries=tuple(config["glossaries"]), use_default_glossary=config.get("default_glossary", False),
-        embed=config["embed"], backend=config.get("backend", "torch"),
+        embed=config["embed"], backend=config.get("backend", "torch"), jobs=config.get("jobs", 1),
     )
     started = time.perf_counter()
     context = build_context(options)
@@ -69,10 +70,19 @@ def measure(config: dict) -> dict:
     started = time.perf_counter()
     context.matcher  # noqa: B018  (build or load the matcher now, to time it apart)
     out["matcher"] = time.perf_counter() - started
-    started, cpu = time.perf_counter(), time.process_time()
-    result = run_checks(segments, options, context)
-    out["check"] = time.perf_counter() - started
-    out["check_cpu"] = time.process_time() - cpu
+    # The check stage, `repeats` times (the median is reported); CPU time includes the
+    # forked workers' (--jobs).
+    times = []
+    cpu = time.process_time() + _children_cpu()
+    for _ in range(config.get("repeats", 1)):
+        result = None
+        started = time.perf_counter()
+        result = run_checks(segments, options, context)
+        times.append(time.perf_counter() - started)
+    out["check"] = statistics.median(times)
+    out["check_times"] = times
+    out["check_cpu"] = (time.process_time() + _children_cpu() - cpu) / len(times)
+    out["jobs"] = resolve_jobs(options.jobs)
     out["embed"] = result.timings.get("embed", 0.0)
     out["model_load"] = result.timings.get("model-load", 0.0)
     gate = context.__dict__.get("gate")
@@ -85,6 +95,13 @@ def measure(config: dict) -> dict:
     out["report_mb"] = len(text) / 1e6
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def encode_speed(config: dict) -> dict:
@@ -141,11 +158,15 @@ def startup_times(runs: int = 10) -> dict:
 # ---------------------------------------------------------------- the grid
 
 
+def _repeats(segments: int) -> int:
+    return 5 if segments <= 10_000 else 1
+
+
 def _embed_config(files, size: int, backend: str) -> dict:
     return {"corpus": str(files.corpus[size]), "glossaries": [str(files.glossary[1_000])], "embed": True, "backend": backend}
 
 
-def run_grid(quick: bool, embed: bool, backends: list[str], large_backend: str | None = None) -> dict:
+def run_grid(quick: bool, embed: bool, backends: list[str], large_backends: list[str] = ()) -> dict:
     sizes = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
     files = ensure_corpora(corpus_sizes=sizes)
     cache_dir = bench_dir() / "cache"
@@ -153,16 +174,19 @@ def run_grid(quick: bool, embed: bool, backends: list[str], large_backend: str |
     env = {"MTCHECK_CACHE_DIR": str(cache_dir)}
     rows: dict = {"no_embed": [], "glossary": [], "embed": [], "encode": []}
     # Growth with corpus size, 10k-entry glossary, glossary and rules only.
+    # Each --no-embed check is timed REPEATS times in its process (median reported), with one
+    # process (--jobs 1) and with the command line's default (--jobs 0: one per CPU).
     for size in sizes:
-        config = {"corpus": str(files.corpus[size]), "glossaries": [str(files.glossary[10_000])], "embed": False}
+        config = {"corpus": str(files.corpus[size]), "glossaries": [str(files.glossary[10_000])], "embed": False, "repeats": _repeats(size)}
         _child("measure", config, env)  # first run builds and caches the matcher
-        rows["no_embed"].append(_child("measure", config, env))
+        rows["no_embed"].append({"one": _child("measure", {**config, "jobs": 1}, env), "auto": _child("measure", {**config, "jobs": 0}, env)})
     # Glossary size, 10k segments: cold (matcher built) and warm (from the disk cache).
     for entries in sorted(files.glossary):
-        config = {"corpus": str(files.corpus[10_000]), "glossaries": [str(files.glossary[entries])], "embed": False}
-        cold = _child("measure", config, env)
-        warm = _child("measure", config, env)
-        rows["glossary"].append({"cold": cold, "warm": warm})
+        config = {"corpus": str(files.corpus[10_000]), "glossaries": [str(files.glossary[entries])], "embed": False, "repeats": _repeats(10_000)}
+        cold = _child("measure", {**config, "repeats": 1}, env)
+        warm = _child("measure", {**config, "jobs": 1}, env)
+        auto = _child("measure", {**config, "jobs": 0}, env)
+        rows["glossary"].append({"cold": cold, "warm": warm, "auto": auto})
     # The seed text with the bundled glossaries.
     rows["seed"] = _child("measure", {"corpus": str(SEED_TEXT), "glossaries": [], "default_glossary": True, "embed": False}, env)
     if embed:
@@ -171,8 +195,8 @@ def run_grid(quick: bool, embed: bool, backends: list[str], large_backend: str |
             for size in (1_000, 10_000):
                 rows["embed"].append(_child("measure", _embed_config(files, size, backend), env))
             rows["encode"].append(_child("encode", {"corpus": str(files.corpus[1_000]), "texts": 512, "backend": backend}, env))
-        if large_backend and not quick:
-            rows["embed"].append(_child("measure", _embed_config(files, 100_000, large_backend), env))
+        for backend in () if quick else large_backends:
+            rows["embed"].append(_child("measure", _embed_config(files, 100_000, backend), env))
     rows["startup"] = startup_times()
     rows["machine"] = machine()
     return rows
@@ -228,35 +252,38 @@ def render(rows: dict) -> str:
         "other work on the machine slows wall times). Times in ms, wall clock; seg/s = segments per second of the check stage "
         "(CPU-time rate in brackets).",
         "",
-        "**Glossary and rules only (`--no-embed`), 10k-entry glossary: growth with corpus size**",
+        "**Glossary and rules only (`--no-embed`), 10k-entry glossary: growth with corpus size**. "
+        f"check = the engine on all segments (median of {_repeats(10_000)} runs up to 10k segments); 1 process = `--jobs 1`; "
+        "N processes = the command line's default `--jobs 0` (one per CPU: segment-level rules in forked workers, mtcheck.parallel)",
         "",
-        "| segments | findings | read | check | report (JSON) | check seg/s | whole run seg/s | peak RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| segments | findings | read | check, 1 process | seg/s, 1 process | check, N processes | seg/s, N processes | report (JSON) | whole run seg/s | peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in rows["no_embed"]:
-        if "error" in row:
-            lines.append(f"| {row['config']['corpus']} | error: {row['error']} |||||||")
+    for pair in rows["no_embed"]:
+        row, auto = pair["one"], pair["auto"]
+        if "error" in row or "error" in auto:
+            lines.append(f"| {row['config']['corpus']} | error: {row.get('error') or auto.get('error')} |||||||||")
             continue
-        whole = row["read"] + row["glossary_load"] + row["matcher"] + row["check"] + row["report"]
-        lines.append(f"| {row['segments']:,} | {row['findings']:,} | {_ms(row['read'])} | {_ms(row['check'])} | {_ms(row['report'])} "
-                     f"| {_rate(row)} | {row['segments'] / whole:,.0f} | {row['peak_rss_mb']:,.0f} |")
-    exponent = growth_exponent(rows["no_embed"])
+        whole = auto["read"] + auto["glossary_load"] + auto["matcher"] + auto["check"] + auto["report"]
+        lines.append(f"| {row['segments']:,} | {row['findings']:,} | {_ms(row['read'])} | {_ms(row['check'])} | {_rate(row)} "
+                     f"| {_ms(auto['check'])} ({auto['jobs']}) | {_rate(auto)} | {_ms(row['report'])} | {row['segments'] / whole:,.0f} | {row['peak_rss_mb']:,.0f} |")
+    exponent = growth_exponent([pair["one"] for pair in rows["no_embed"]])
     if exponent is not None:
-        lines += ["", f"Check time grows as segments^{exponent:.2f} from the smallest to the largest corpus (1.00 = linear)."]
+        lines += ["", f"Check time (1 process) grows as segments^{exponent:.2f} from the smallest to the largest corpus (1.00 = linear)."]
     lines += [
         "",
         "**Glossary size, 10k segments (`--no-embed`)**: matcher cold = built, warm = loaded from the disk cache",
         "",
-        "| glossary entries | glossary load | matcher cold | matcher warm | check | check seg/s | peak RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| glossary entries | glossary load | matcher cold | matcher warm | check, 1 process | seg/s, 1 process | check, N processes | seg/s, N processes | peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for pair in rows["glossary"]:
-        cold, warm = pair["cold"], pair["warm"]
-        if "error" in cold or "error" in warm:
-            lines.append(f"| {cold['config']['glossaries']} | error: {cold.get('error') or warm.get('error')} ||||||")
+        cold, warm, auto = pair["cold"], pair["warm"], pair["auto"]
+        if any("error" in row for row in (cold, warm, auto)):
+            lines.append(f"| {cold['config']['glossaries']} | error: {cold.get('error') or warm.get('error') or auto.get('error')} ||||||||")
             continue
         lines.append(f"| {warm['glossary_entries']:,} | {_ms(warm['glossary_load'])} | {_ms(cold['matcher'])} | {_ms(warm['matcher'])} "
-                     f"| {_ms(warm['check'])} | {_rate(warm)} | {warm['peak_rss_mb']:,.0f} |")
+                     f"| {_ms(warm['check'])} | {_rate(warm)} | {_ms(auto['check'])} ({auto['jobs']}) | {_rate(auto)} | {warm['peak_rss_mb']:,.0f} |")
     seed = rows.get("seed", {})
     if seed and "error" not in seed:
         lines += ["", f"Seed text ({seed['segments']} segments, bundled glossaries, {seed['glossary_entries']} entries): "
@@ -307,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1k and 10k segments only")
     parser.add_argument("--no-embed", action="store_true", help="skip the embedding-mode runs")
     parser.add_argument("--backends", default="torch,torch-bf16,onnx-int8", help="embedding backends to measure")
-    parser.add_argument("--large-backend", default="onnx-int8", help="backend for the 100k-segment embedding run ('' to skip)")
+    parser.add_argument("--large-backends", default="onnx-int8,torch", help="backends for the 100k-segment embedding runs, comma-separated ('' to skip)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     parser.add_argument("--json", metavar="PATH", help="also save the raw measurements as JSON")
     parser.add_argument("--from-json", metavar="PATH", help="re-render a table from measurements saved with --json")
@@ -323,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:
         rows = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
     else:
-        rows = run_grid(args.quick, not args.no_embed, [b for b in args.backends.split(",") if b], args.large_backend or None)
+        rows = run_grid(args.quick, not args.no_embed, [b for b in args.backends.split(",") if b], [b for b in args.large_backends.split(",") if b])
     table = render(rows)
     print(table)
     if args.json:
