@@ -179,16 +179,23 @@ def test_gate_decisions_match_torch(spec, onnx_folder, monkeypatch, tmp_path):
     assert all(value == flagged["torch"] for value in flagged.values()), flagged
 
 
-@pytest.mark.parametrize("lengths", [[], [5], [10] * 200, [3000, 1, 50, 2000, 7, 7, 120] * 30, list(range(500, 0, -1))])
-def test_length_batches_cover_every_text_once_within_limits(lengths):
-    from mtcheck.embeddings.backends import _TRUNCATED_CHARS, BATCH_CHARS, BATCH_SIZE, length_batches
+@pytest.mark.model
+def test_onnx_int8_vectors_do_not_depend_on_the_other_texts(spec, onnx_folder):
+    """Dynamic int8 quantisation scales activations over a whole batch: each text runs
+    alone, so its vector is the same whatever else is encoded with it."""
+    import numpy as np
 
-    batches = length_batches(lengths)
-    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
-    for batch in batches:
-        longest = min(max(max(lengths[i] for i in batch), 1), _TRUNCATED_CHARS)
-        assert len(batch) <= BATCH_SIZE
-        assert len(batch) == 1 or len(batch) * longest <= BATCH_CHARS
+    from mtcheck.embeddings import backends
+
+    backend = backends.OnnxInt8Backend(spec, onnx_folder)
+    texts = ["Millet released a new phone with a bigger battery.", "Short.",
+             "Farmers in the north grow millet and maize on dry hillsides, and this year's harvest was the best in a decade."]
+    together = backend.encode(texts)
+    alone = np.vstack([backend.encode([text]) for text in texts])
+    assert np.array_equal(together, alone)
+    assert np.array_equal(backend.encode(texts[::-1])[::-1], together)
+    spans = [(text, 0, 6) for text in texts]
+    assert np.array_equal(backend.encode_spans(spans), np.concatenate([backend.encode_spans([span]) for span in spans]))
 
 
 @pytest.mark.model

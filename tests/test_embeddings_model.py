@@ -256,3 +256,17 @@ def test_corrupt_disk_cache_is_rebuilt(backend, tmp_path, monkeypatch):
     assert counting.texts  # embedded again
     with np.load(path) as rebuilt:  # and written back
         assert len(rebuilt["texts"]) > 0 and np.isfinite(rebuilt["vectors"]).all()
+
+
+def test_exemplar_cache_is_not_shared_across_backend_recipes(backend, tmp_path, monkeypatch):
+    """A backend whose export or quantisation recipe changed (its cache_tag) must not read
+    exemplar vectors cached by the older recipe."""
+    entries = load_glossary_any(SENSE_GLOSSARY).entries
+    xiaomi = next(e for e in entries if e.preferred == "Xiaomi")
+    gate, _ = _gate(backend, entries, tmp_path / "cache", monkeypatch)
+    gate.judge([_millet_candidate(xiaomi)])
+    monkeypatch.setattr(CountingBackend, "cache_tag", "torch-recipe2", raising=False)
+    again, counting = _gate(backend, entries, tmp_path / "cache", monkeypatch)
+    again.judge([_millet_candidate(xiaomi)])
+    assert counting.texts and len(counting.texts) > 2  # the exemplars were embedded again
+    assert len(list((tmp_path / "cache" / "embeddings").glob("*.npz"))) == 2

@@ -5,9 +5,10 @@
   ``--backend torch``. Vectors are re-normalised in float32.
 - ``onnx-int8``: the model's transformer exported once with ``torch.onnx.export`` and
   quantised with ONNX Runtime's ``quantize_dynamic``: int8 per-channel weights for the
-  attention projections; the feed-forward layers stay float32, because int8 there moves
-  sense-gate probabilities by up to 0.2 and flips decisions on the dev set (see
-  bench/backends.py). The quantised model is cached on disk
+  query, key and value projections; the other matrix products stay float32, because
+  int8 there moves sense-gate probabilities enough to flip decisions on the dev set (see
+  quantize_onnx and bench/backends.py). Each text runs alone (see OnnxInt8Backend._run),
+  so its vector never depends on the other texts. The quantised model is cached on disk
   under ``$MTCHECK_CACHE_DIR/onnx`` (keyed by the model's fingerprint and the export
   recipe); later runs need only onnxruntime, tokenizers and numpy, not torch. Needs
   ``pip install 'mtcheck[onnx]'`` (onnxruntime, onnx).
@@ -31,10 +32,10 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ModelError
-from .encoder import BATCH_SIZE, SPAN_VIEWS, Span, TorchBackend, cache_dir, register_backend
+from .encoder import SPAN_VIEWS, Span, TorchBackend, cache_dir, register_backend
 from .model import ModelSpec, load_sentence_transformer
 
-ONNX_FORMAT = 1  # bump when the export or quantisation recipe changes
+ONNX_FORMAT = 2  # bump when the export or quantisation recipe changes
 ONNX_OPSET = 17
 _LAYERS = tuple(sorted({layer for view in SPAN_VIEWS for layer in view}))  # hidden layers the views need
 
@@ -139,18 +140,23 @@ def export_onnx(spec: ModelSpec, path: Path) -> Path:
     return path
 
 
-def _feed_forward(name: str) -> bool:
-    return "intermediate/dense" in name or ("output/dense" in name and "attention" not in name)
+def _stays_float(name: str) -> bool:
+    """The feed-forward layers and the attention output projection (".../output/dense")."""
+    return "intermediate/dense" in name or "output/dense" in name
 
 
 def quantize_onnx(source: Path, target: Path) -> Path:
-    """Dynamic int8 quantisation of the attention projections (per-channel weights); the
-    feed-forward layers stay float32: int8 there moves sense-gate probabilities by up to 0.2."""
+    """Dynamic int8 quantisation of the query, key and value projections (per-channel
+    weights); the other matrix products stay float32. Measured on the sense dev set
+    (bench/backends.py): int8 in the feed-forward layers moved gate probabilities by up
+    to 0.2; with the attention output projection in int8 too, 2 of 515 decisions still
+    differed from float32 (probabilities moved by up to 0.08); with Q/K/V only, none
+    differ, at about 7% less speed."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     graph = onnx.load(str(source), load_external_data=False).graph
-    keep_float = [node.name for node in graph.node if node.op_type == "MatMul" and _feed_forward(node.name)]
+    keep_float = [node.name for node in graph.node if node.op_type == "MatMul" and _stays_float(node.name)]
     with _quiet():
         quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
                          op_types_to_quantize=["MatMul"], nodes_to_exclude=keep_float)
@@ -190,6 +196,7 @@ class OnnxInt8Backend:
     """The int8 ONNX model under ONNX Runtime, with the model's own fast tokenizer."""
 
     name = "onnx-int8"
+    cache_tag = f"onnx-int8-f{ONNX_FORMAT}"  # exemplar vectors cached by a gate (see gate._prepare)
     supports_spans = True
 
     def __init__(self, spec: ModelSpec, folder: Path | None = None):
@@ -206,7 +213,7 @@ class OnnxInt8Backend:
         self.path = ensure_onnx_int8(spec, folder)
         options = ort.SessionOptions()
         options.log_severity_level = 3
-        options.enable_mem_pattern = False  # every batch has another shape
+        options.enable_mem_pattern = False  # every text has another length
         try:
             self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         except Exception:  # a damaged cache file: export again once
@@ -216,7 +223,13 @@ class OnnxInt8Backend:
         self._inputs = {node.name for node in self.session.get_inputs()}
 
     def _run(self, texts: Sequence[str]):
-        """Token ids, attention mask, offsets and {layer: hidden states} for one batch."""
+        """Token ids, attention mask, offsets and {layer: hidden states} for one batch.
+
+        The callers pass one text at a time: dynamic quantisation scales activations per
+        tensor, i.e. over the whole batch, so a text's vector would depend on the texts
+        batched with it (cosine about 0.9985 between alone and batched, enough to flip
+        sense-gate decisions near the threshold). Alone, a text always gets the same
+        vector, at about two thirds of the batched speed."""
         import numpy as np
 
         encodings = self.tokenizer.encode_batch(list(texts))
@@ -232,11 +245,11 @@ class OnnxInt8Backend:
         import numpy as np
 
         out = None
-        for batch in length_batches([len(text) for text in texts]):
-            mask, _, hidden = self._run([texts[i] for i in batch])
+        for index, text in enumerate(texts):  # one text per run: see _run
+            mask, _, hidden = self._run([text])
             pooled = _mean_pool(hidden[-1], mask.astype(np.float32))
             out = np.empty((len(texts), pooled.shape[1]), dtype=np.float32) if out is None else out
-            out[batch] = pooled
+            out[index] = pooled[0]
         return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
     def encode_spans(self, spans: Sequence[Span]):
@@ -245,39 +258,17 @@ class OnnxInt8Backend:
         import numpy as np
 
         out = None
-        for batch in length_batches([len(text) for text, _, _ in spans]):
-            mask, offsets, hidden = self._run([spans[i][0] for i in batch])
-            starts = np.array([spans[i][1] for i in batch])[:, None]
-            ends = np.array([spans[i][2] for i in batch])[:, None]
+        for index, (text, start, end) in enumerate(spans):  # one text per run: see _run
+            mask, offsets, hidden = self._run([text])
+            starts = np.array([[start]])
+            ends = np.array([[end]])
             inside = (offsets[:, :, 0] < ends) & (offsets[:, :, 1] > starts) & (offsets[:, :, 1] > offsets[:, :, 0])
             inside = np.where(inside.any(axis=1, keepdims=True), inside, mask.astype(bool)).astype(np.float32)
             views = [np.mean([hidden[layer] for layer in view], axis=0) for view in SPAN_VIEWS]
             pooled = np.stack([_mean_pool(view, inside) for view in views], axis=1)
             out = np.empty((len(spans), *pooled.shape[1:]), dtype=np.float32) if out is None else out
-            out[batch] = pooled
+            out[index] = pooled[0]
         return out if out is not None else np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)
-
-
-# A batch holds at most BATCH_SIZE texts and about this many characters of padded text,
-# so long texts go in small batches: memory for attention grows with batch x length^2.
-BATCH_CHARS = BATCH_SIZE * 160
-_TRUNCATED_CHARS = 1_400  # beyond about this many characters a text is cut at 256 tokens anyway
-
-
-def length_batches(lengths: Sequence[int]) -> list[list[int]]:
-    """Indices grouped into batches of similar length (less padding, bounded memory)."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for index in order:
-        longest = min(max(lengths[index], 1), _TRUNCATED_CHARS)
-        if current and (len(current) >= BATCH_SIZE or (len(current) + 1) * longest > BATCH_CHARS):
-            batches.append(current)
-            current = []
-        current.append(index)
-    if current:
-        batches.append(current)
-    return batches
 
 
 def _mean_pool(hidden, weights):

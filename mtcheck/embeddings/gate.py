@@ -91,7 +91,10 @@ class EmbeddingSenseGate:
         pool = tuple(dict.fromkeys((*self._entries, *self._ready, *entries)))
         texts = [text for entry in pool for text in exemplar_texts(entry).texts]
         spans = [span for entry in pool for span in exemplar_texts(entry).spans] if self.tokens else []
-        cache = ExemplarCache(self.spec, self.backend, texts, spans) if self.use_disk_cache else None
+        # The backend's recipe version is part of the key: vectors from an older export or
+        # quantisation must not be mixed with the current backend's.
+        tag = getattr(self.encoder.backend, "cache_tag", self.backend)
+        cache = ExemplarCache(self.spec, tag, texts, spans) if self.use_disk_cache else None
         if cache is not None:
             self.encoder.remember(*cache.load())
         if not self.encoder.known(texts, spans):
