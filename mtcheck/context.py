@@ -100,29 +100,11 @@ def make_finding(
     if options is not None:
         severity = options.severity_for(code, severity)
     line, column = position(segment, start)
-    # Finding(**fields) would set each field through object.__setattr__ (the frozen
-    # dataclass's __init__), which costs more than the rest of this function; filling
-    # the instance dictionary gives the same object. test_fastpaths checks both agree.
-    finding = object.__new__(Finding)
-    finding.__dict__.update(
-        rule=code,
-        category=rule.category,
-        severity=severity,
-        message=message,
-        segment=segment.id,
-        file=segment.file,
-        line=line,
-        column=column,
-        start=start,
-        end=end,
-        text=segment.target[start:end],
-        suggestions=tuple(suggestions),
-        confidence=round(float(confidence), 3),
-        fix=fix,
-        evidence=tuple(evidence),
-        name=rule.name,
+    # Positional arguments in field order: keyword arguments cost a third more per call.
+    return Finding(
+        code, rule.category, severity, message, segment.id, segment.file, line, column, start, end,
+        segment.target[start:end], tuple(suggestions), round(float(confidence), 3), fix, tuple(evidence), rule.name,
     )
-    return finding
 
 
 def position(segment: Segment, offset: int) -> tuple[int | None, int | None]:

@@ -46,7 +46,7 @@ class Applicability(str, enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One unit of translated text.
 
@@ -71,7 +71,7 @@ class Segment:
     anchors: tuple[tuple[int, int, int], ...] = ()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: a run can hold 200k of them
 class Edit:
     """Replace target[start:end] with `replacement`."""
 
@@ -80,7 +80,7 @@ class Edit:
     replacement: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
@@ -92,7 +92,7 @@ class Fix:
         return self.edits[0].replacement if len(self.edits) == 1 else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One flagged span of one segment's target text.
 
@@ -160,7 +160,7 @@ class GlossaryEntry:
         return bool(self.literal_sense)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SegmentScore:
     segment: str
     score: float  # 0..100, 100 = no penalties

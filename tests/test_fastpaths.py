@@ -211,7 +211,7 @@ def test_make_finding_builds_the_same_finding_as_the_constructor(start, length, 
                        file="x.txt", line=line, column=column, start=start, end=end, text=segment.target[start:end],
                        suggestions=tuple(suggestions), confidence=round(confidence, 3), evidence=tuple(evidence))
     assert made == expected and hash(made) == hash(expected)
-    assert set(vars(made)) == {field.name for field in dataclasses.fields(Finding)}
+    assert [getattr(made, field.name) for field in dataclasses.fields(Finding)] == [getattr(expected, field.name) for field in dataclasses.fields(Finding)]
     assert made.sort_key == expected.sort_key
 
 
@@ -229,3 +229,25 @@ def test_segment_scores_sum_penalties_like_penalty(specs):
         points = penalty(f for f in findings if f.segment == segment.id)
         assert score.penalty == round(points, 2)
         assert score.score == score_from(points, score.words)
+
+
+@pytest.mark.parametrize("document", [
+    {1: "a", None: [1.5, float("inf"), -float("inf")], True: {"x": ()}, 2.5: [(1, "b"), []], False: {}},
+    {"findings": [], "nested": [[[]], {"k": [None, True, False, 0, -3, 1e300, "\u00e9\n\"\u2028"]}]},
+    [], "just a string", 3,
+])
+def test_json_report_encoder_handles_every_json_type(document):
+    import json
+
+    from mtcheck.reporters.json_reporter import dumps_report
+
+    assert dumps_report(document) == json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def test_json_report_encoder_rejects_what_json_rejects():
+    from mtcheck.reporters.json_reporter import dumps_report
+
+    with pytest.raises(TypeError):
+        dumps_report({"x": object()})
+    with pytest.raises(TypeError):
+        dumps_report({("a",): 1})

@@ -18,7 +18,7 @@ WRONG, VARIANT, APPROVED = "wrong", "variant", "approved"
 _KIND_PRIORITY = {WRONG: 0, VARIANT: 1, APPROVED: 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     start: int
     end: int

@@ -55,23 +55,116 @@ class JsonReporter(Reporter):
     extension = "json"
 
     def render(self, result: RunResult, context: ReportContext) -> str:
-        return dumps_report(result_to_dict(result, context.version)) + "\n"
+        document = result_to_dict(result, context.version)
+        # The findings are turned into dicts one at a time as they are encoded.
+        document["findings"] = (finding_to_dict(f) for f in result.findings)
+        return dumps_report(document, end="\n")
 
 
-_FINDINGS_SLOT = "\x00mtcheck-findings\x00"
+def dumps_report(document, end: str = "") -> str:
+    """json.dumps(document, ensure_ascii=False, indent=2) + end, faster and leaner.
+
+    The standard library indents only with its pure-Python encoder, which yields many small
+    pieces; this encoder builds each value with str.join over the same pieces (strings
+    escaped by json's C encode_basestring, floats by float.__repr__) and gives the same
+    text (tests/test_fastpaths.py compares them on generated documents). The top two
+    levels (the document and its lists, such as `findings`) are written as pieces of one
+    final join, so the text is copied once; `findings` may be an iterator, each finding
+    then encoded and dropped before the next is built.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # a report allocates only acyclic containers; see engine.gc_paused
+    try:
+        out: list[str] = []
+        _write(document, "", out, levels=2)
+        out.append(end)
+        return "".join(out)
+    finally:
+        if paused:
+            gc.enable()
 
 
-def dumps_report(document: dict) -> str:
-    """json.dumps(document, ensure_ascii=False, indent=2), with the findings encoded one by
-    one: encoding 200k findings in one call holds about 1 GB of small string pieces."""
-    findings = document.get("findings")
-    if not findings:
-        return json.dumps(document, ensure_ascii=False, indent=2)
-    slot = '"findings": ' + json.dumps(_FINDINGS_SLOT)
-    head = json.dumps({**document, "findings": _FINDINGS_SLOT}, ensure_ascii=False, indent=2)
-    parts = []
-    for index, finding in enumerate(findings):
-        # Encoded strings never contain a raw newline, so re-indenting by lines is exact.
-        parts.append("    " + json.dumps(finding, ensure_ascii=False, indent=2).replace("\n", "\n    "))
-        findings[index] = None  # free each dict once encoded
-    return head.replace(slot, '"findings": [\n' + ",\n".join(parts) + "\n  ]", 1)
+def _write(value, indent: str, out: list[str], levels: int) -> None:
+    """Append the encoding of `value` to `out`: containers of the top `levels` levels piece
+    by piece, anything deeper as one string."""
+    is_dict = isinstance(value, dict)
+    if levels == 0 or not (is_dict or isinstance(value, (list, tuple)) or _is_iterator(value)):
+        out.append(_encode(value, indent))
+        return
+    inner = indent + "  "
+    opening = len(out)
+    out.append("{\n" if is_dict else "[\n")
+    count = 0
+    for item in value.items() if is_dict else value:
+        if count:
+            out.append(",\n")
+        if is_dict:
+            out.append(f"{inner}{_key(item[0])}: ")
+            _write(item[1], inner, out, levels - 1)
+        else:
+            out.append(inner)
+            _write(item, inner, out, levels - 1)
+        count += 1
+    if count:
+        out.append("\n" + indent + ("}" if is_dict else "]"))
+    else:
+        out[opening] = "{}" if is_dict else "[]"
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (_INFINITY, -_INFINITY):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+_INFINITY = float("inf")
+
+
+def _key(key) -> str:
+    if isinstance(key, str):
+        return _string(key)
+    if key is True or key is False or key is None:
+        return _string(json.dumps(key))
+    if isinstance(key, int):
+        return _string(int.__repr__(key))
+    if isinstance(key, float):
+        return _string(_float(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+_string = json.encoder.encode_basestring  # the C version when available, as json.dumps uses
+
+
+def _encode(value, indent: str) -> str:
+    if isinstance(value, str):
+        return _string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{_key(key)}: {_encode(item, inner)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, (list, tuple)) or _is_iterator(value):
+        items = [inner + _encode(item, inner) for item in value]
+        if not items:
+            return "[]"
+        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+def _is_iterator(value) -> bool:
+    return hasattr(value, "__next__") and hasattr(value, "__iter__")
