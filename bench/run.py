@@ -8,7 +8,8 @@ Every measurement runs in a fresh Python process (so peak RSS is that run's own)
 seeded synthetic corpora of bench/corpus.py and on the seed text. Stages: read (file to
 segments), setup (glossary load + matcher, cold = built, warm = from the disk cache),
 check (engine: matching and rules; in embedding mode including the sense gate), embed
-(time inside the embedding backend, part of check), report (JSON rendering).
+(time inside the embedding backend, part of check), report (the JSON report streamed to a
+file, as `--output FILE` writes it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -89,10 +91,16 @@ def measure(config: dict) -> dict:
     encoder = getattr(gate, "encoder", None)
     out["embedded_texts"] = getattr(encoder, "embedded", 0)
     out["findings"] = len(result.findings)
+    # The report is written the way `mtcheck check --format json --output FILE` writes it:
+    # streamed in pieces to a temporary file that is then renamed.
+    from mtcheck.cli import write_output
+
+    report_path = Path(tempfile.mkdtemp(prefix="mtcheck-bench-")) / "report.json"
     started = time.perf_counter()
-    text = get_reporter("json").render(result, ReportContext())
+    write_output(get_reporter("json").chunks(result, ReportContext()), str(report_path))
     out["report"] = time.perf_counter() - started
-    out["report_mb"] = len(text) / 1e6
+    out["report_mb"] = report_path.stat().st_size / 1e6
+    shutil.rmtree(report_path.parent, ignore_errors=True)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 

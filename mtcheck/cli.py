@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 import click
 
@@ -142,9 +142,12 @@ def _report_path(fmt: str, files: Sequence[str]) -> Path:
     return REPORTS_DIR / f"{stem}.mtcheck.{extension_for(fmt)}"
 
 
-def write_output(text: str, output: str | None) -> None:
+def write_output(text: str | Iterable[str], output: str | None) -> None:
+    """Write a report (a string, or its consecutive pieces) to stdout or, atomically, to a file."""
+    pieces = (text,) if isinstance(text, str) else text
     if output in (None, "-"):
-        click.echo(text, nl=False)
+        for block in _blocks(pieces):
+            click.echo(block, nl=False)
         return
     from .fixer import atomic_write
 
@@ -152,7 +155,21 @@ def write_output(text: str, output: str | None) -> None:
     if path.is_dir():
         raise MtcheckError("--output is a directory", where=str(path), hint="name a file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, text.encode("utf-8"))
+    atomic_write(path, (piece.encode("utf-8") for piece in pieces))
+
+
+def _blocks(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """Pieces joined into blocks of about `size` characters (one echo per block, not per piece)."""
+    block: list[str] = []
+    length = 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
 
 
 def corrected_targets(result) -> dict[tuple[str, str], str]:
@@ -192,10 +209,9 @@ def check(files, fmt, output, fail_on, diff_ref, **params):
     if fmt == "junit":
         reporter.fail_on = None if fail_on == "never" else options.fail_on
     context = ReportContext(corrected=corrected_targets(result) if fmt in {"markdown", "html", "csv"} else {})
-    text = reporter.render(result, context)
     if output is None and fmt not in STREAM_FORMATS:
         output = str(_report_path(fmt, files))
-    write_output(text, output)
+    write_output(reporter.chunks(result, context), output)
     if output not in (None, "-"):
         click.echo(f"mtcheck: {fmt} report written to {output} ({len(result.findings)} findings)", err=True)
     if params.get("timings"):

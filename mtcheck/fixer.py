@@ -103,15 +103,17 @@ def unified_diff(path: str, before: str, after: str) -> str:
     ))
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, fsync it, then rename over `path`."""
+def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or consecutive pieces of bytes) to a temporary file beside
+    `path`, fsync it, then rename over `path`."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in (data,) if isinstance(data, (bytes, bytearray)) else data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:

@@ -150,3 +150,13 @@ def test_table_rewrite_touches_only_changed_rows(tmp_path):
     assert changes == {"a": "they record it"}
     new = rewrite_file(decode_file(str(path)), changes)
     assert new == original.replace("they record record it", "they record it")
+
+
+def test_atomic_write_accepts_pieces(tmp_path):
+    from mtcheck.fixer import atomic_write
+
+    path = tmp_path / "out.json"
+    atomic_write(path, (piece for piece in (b"{\n", b'  "a": 1', b"\n}\n")))
+    assert path.read_bytes() == b'{\n  "a": 1\n}\n'
+    atomic_write(path, b"replaced")
+    assert path.read_bytes() == b"replaced"

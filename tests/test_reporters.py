@@ -476,3 +476,30 @@ def test_report_modules_do_not_import_pandas_or_torch():
         "for fmt in ('markdown', 'html'): get_reporter(fmt).render(RunResult((), (), 's'), ReportContext())\n"
     )
     assert modules_imported_by(code, ("pandas", "torch", "sentence_transformers")) == []
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_chunks_join_to_the_rendered_report(fmt, example):
+    result, context = example
+    reporter = get_reporter(fmt)
+    assert "".join(reporter.chunks(result, context)) == reporter.render(result, context)
+    empty = result_of([], [])
+    assert "".join(get_reporter(fmt).chunks(empty, ReportContext())) == get_reporter(fmt).render(empty, ReportContext())
+
+
+def test_json_report_streams_one_piece_per_finding_part(example):
+    result, context = example
+    pieces = list(get_reporter("json").chunks(result, context))
+    assert len(pieces) > len(result.findings)  # never one piece for the whole report
+    longest = max(len(piece) for piece in pieces)
+    assert longest < len("".join(pieces)) / 2
+
+
+def test_cli_blocks_keep_the_text_and_bound_the_size():
+    from mtcheck.cli import _blocks
+
+    pieces = [f"piece {i}\n" for i in range(1000)]
+    blocks = list(_blocks(pieces, size=100))
+    assert "".join(blocks) == "".join(pieces)
+    assert all(len(block) < 100 + 20 for block in blocks) and len(blocks) > 10
+    assert list(_blocks([])) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -25,6 +27,11 @@ class Reporter:
 
     def render(self, result: RunResult, context: ReportContext) -> str:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def chunks(self, result: RunResult, context: ReportContext) -> Iterable[str]:
+        """The report as consecutive pieces of text, for writing without holding it whole;
+        "".join(chunks) == render. Reporters whose reports can be large override it."""
+        yield self.render(result, context)
 
 
 def findings_by_segment(result: RunResult) -> dict[tuple[str, str], list[Finding]]:

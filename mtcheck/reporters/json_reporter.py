@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Iterator
 
 from ..models import Finding, RunResult
 from .base import ReportContext, Reporter, severity_counts
@@ -55,62 +56,66 @@ class JsonReporter(Reporter):
     extension = "json"
 
     def render(self, result: RunResult, context: ReportContext) -> str:
+        return "".join(self.chunks(result, context))
+
+    def chunks(self, result: RunResult, context: ReportContext) -> Iterator[str]:
         document = result_to_dict(result, context.version)
         # The findings are turned into dicts one at a time as they are encoded.
         document["findings"] = (finding_to_dict(f) for f in result.findings)
-        return dumps_report(document, end="\n")
+        yield from report_chunks(document, end="\n")
 
 
 def dumps_report(document, end: str = "") -> str:
-    """json.dumps(document, ensure_ascii=False, indent=2) + end, faster and leaner.
+    """json.dumps(document, ensure_ascii=False, indent=2) + end, faster and leaner (see
+    report_chunks)."""
+    return "".join(report_chunks(document, end))
 
-    The standard library indents only with its pure-Python encoder, which yields many small
+
+def report_chunks(document, end: str = "") -> Iterator[str]:
+    """The text of json.dumps(document, ensure_ascii=False, indent=2) + end, in pieces.
+
+    The standard library indents only with its pure-Python encoder, which yields many tiny
     pieces; this encoder builds each value with str.join over the same pieces (strings
     escaped by json's C encode_basestring, floats by float.__repr__) and gives the same
     text (tests/test_fastpaths.py compares them on generated documents). The top two
-    levels (the document and its lists, such as `findings`) are written as pieces of one
-    final join, so the text is copied once; `findings` may be an iterator, each finding
-    then encoded and dropped before the next is built.
+    levels (the document and its lists, such as `findings`) come as separate pieces, so a
+    writer never holds the whole text; `findings` may be an iterator, each finding then
+    encoded and dropped before the next is built.
     """
     import gc
 
     paused = gc.isenabled()
     gc.disable()  # a report allocates only acyclic containers; see engine.gc_paused
     try:
-        out: list[str] = []
-        _write(document, "", out, levels=2)
-        out.append(end)
-        return "".join(out)
+        yield from _pieces(document, "", levels=2)
+        yield end
     finally:
         if paused:
             gc.enable()
 
 
-def _write(value, indent: str, out: list[str], levels: int) -> None:
-    """Append the encoding of `value` to `out`: containers of the top `levels` levels piece
-    by piece, anything deeper as one string."""
+def _pieces(value, indent: str, levels: int) -> Iterator[str]:
+    """The encoding of `value`: containers of the top `levels` levels piece by piece,
+    anything deeper as one string."""
     is_dict = isinstance(value, dict)
     if levels == 0 or not (is_dict or isinstance(value, (list, tuple)) or _is_iterator(value)):
-        out.append(_encode(value, indent))
+        yield _encode(value, indent)
         return
     inner = indent + "  "
-    opening = len(out)
-    out.append("{\n" if is_dict else "[\n")
     count = 0
     for item in value.items() if is_dict else value:
-        if count:
-            out.append(",\n")
+        yield ("{\n" if is_dict else "[\n") if not count else ",\n"
         if is_dict:
-            out.append(f"{inner}{_key(item[0])}: ")
-            _write(item[1], inner, out, levels - 1)
+            yield f"{inner}{_key(item[0])}: "
+            yield from _pieces(item[1], inner, levels - 1)
         else:
-            out.append(inner)
-            _write(item, inner, out, levels - 1)
+            yield inner
+            yield from _pieces(item, inner, levels - 1)
         count += 1
     if count:
-        out.append("\n" + indent + ("}" if is_dict else "]"))
+        yield "\n" + indent + ("}" if is_dict else "]")
     else:
-        out[opening] = "{}" if is_dict else "[]"
+        yield "{}" if is_dict else "[]"
 
 
 def _float(value: float) -> str:

@@ -5,6 +5,7 @@ stream it; an empty output means no findings."""
 from __future__ import annotations
 
 import json
+from typing import Iterator
 
 from ..models import RunResult
 from .base import ReportContext, Reporter
@@ -16,4 +17,8 @@ class JsonLinesReporter(Reporter):
     extension = "jsonl"
 
     def render(self, result: RunResult, context: ReportContext) -> str:
-        return "".join(json.dumps(finding_to_dict(f), ensure_ascii=False) + "\n" for f in result.findings)
+        return "".join(self.chunks(result, context))
+
+    def chunks(self, result: RunResult, context: ReportContext) -> Iterator[str]:
+        for finding in result.findings:
+            yield json.dumps(finding_to_dict(finding), ensure_ascii=False) + "\n"
