@@ -137,15 +137,14 @@ def check_document(segments: Sequence[Segment], context: RunContext) -> list[Fin
 
         count = worker_count(context.options.jobs, len(segments))
         workers = SegmentWorkers(segments, check_segments, count) if count else None
-    per_check: dict[int, list[Finding]] = {}
+    found_by: dict[int, list[Finding]] = {}  # check index -> its findings
     for index, check in enumerate(checks):
         if check.scope == "document":
             found = check.func(document)
-            per_check[index] = list(found) if unfiltered else [f for f in found if context.wants(f.rule)]
-    segment_found = workers.results() if workers else check_segments(segments) if segment_checks else []
+            found_by[index] = list(found) if unfiltered else [f for f in found if context.wants(f.rule)]
     segment_indexes = [index for index, check in enumerate(checks) if check.scope != "document"]
-    per_check.update(zip(segment_indexes, segment_found))
-    return [finding for index in range(len(checks)) for finding in per_check[index]]
+    found_by.update(zip(segment_indexes, workers.results() if workers else check_segments(segments)))
+    return [finding for index in range(len(checks)) for finding in found_by[index]]
 
 
 def _priority(finding: Finding) -> int:
