@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import time
-from contextlib import contextmanager
 from itertools import groupby
 from typing import Iterable, Sequence
 
 from . import __version__
 from .context import Document, RunContext
+from .gcpause import gc_paused
 from .glossary.loader import Glossary, load_glossaries
 from .models import Finding, RunResult, Segment
 from .options import CheckOptions
@@ -44,31 +43,6 @@ def _gate_factory(options: CheckOptions, glossary: Glossary, timings: dict[str, 
     except ModuleNotFoundError:
         return None
     return make
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while checks allocate findings.
-
-    With a large glossary every full collection walks all its entries again; a run makes
-    no reference cycles worth collecting, and reference counting still frees the rest.
-    When the collector is switched back on, the objects the run allocated would all be
-    traversed by the next young-generation collection (a tenth of a 10k-segment run);
-    instead they are moved, untraversed, to the oldest generation (gc.freeze() then
-    gc.unfreeze(), which collects nothing), where full collections still reach them.
-    Skipped when the program froze objects itself (gc.get_freeze_count() > 0), whose
-    freeze must stand.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 @gc_paused()

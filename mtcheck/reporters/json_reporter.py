@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
+from ..gcpause import gc_paused
 from ..models import Finding, RunResult
 from .base import ReportContext, Reporter, severity_counts
 
@@ -82,16 +83,9 @@ def report_chunks(document, end: str = "") -> Iterator[str]:
     writer never holds the whole text; `findings` may be an iterator, each finding then
     encoded and dropped before the next is built.
     """
-    import gc
-
-    paused = gc.isenabled()
-    gc.disable()  # a report allocates only acyclic containers; see engine.gc_paused
-    try:
+    with gc_paused():  # a report allocates only acyclic containers
         yield from _pieces(document, "", levels=2)
         yield end
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _pieces(value, indent: str, levels: int) -> Iterator[str]:
