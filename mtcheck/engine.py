@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from itertools import groupby
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from . import __version__
 from .context import Document, RunContext
