@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 
 from ..errors import GlossaryError
 from ..models import GlossaryEntry, Severity
+from ..readers.tabular import allow_cells_up_to
 from ..textutil import normalize
 
 COLUMNS = (
@@ -37,6 +38,7 @@ DOMAINS = {
     "technology", "person", "place", "media", "other",
 }
 AUTOFIX_VALUES = {"safe", "unsafe", "no"}
+GLOSSARY_SUFFIXES = (".csv", ".tsv", ".tbx")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
 
@@ -95,7 +97,12 @@ def read_text(path: str | Path) -> str:
         raise GlossaryError("glossary file not found", where=str(path), hint="check the --glossary path")
     if path.is_dir():
         raise GlossaryError("is a directory, not a glossary file", where=str(path), hint="name a .csv or .tsv file")
-    data = path.read_bytes()
+    if path.suffix.lower() not in GLOSSARY_SUFFIXES:
+        raise GlossaryError(f"not a glossary file type ({path.suffix or 'no extension'})", where=str(path), hint="glossaries are .csv, .tsv or .tbx files")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GlossaryError(f"cannot read glossary: {exc.strerror}", where=str(path)) from None
     if b"\x00" in data[:4096]:
         raise GlossaryError("binary file, not a CSV/TSV glossary", where=str(path))
     try:
@@ -114,6 +121,7 @@ def read_glossary_rows(path: str | Path, text: str | None = None) -> tuple[list[
     lines = io.StringIO(text)
     # Drop comment lines but keep line numbers by blanking them.
     cleaned = "".join("\n" if raw.lstrip().startswith("#") else raw for raw in lines)
+    allow_cells_up_to(len(cleaned))
     reader = csv.reader(io.StringIO(cleaned), delimiter=delimiter)
     entries: list[GlossaryEntry] = []
     problems: list[GlossaryProblem] = []

@@ -33,10 +33,10 @@ ADMITTED_STATUSES = ("admitted",)
 _COLUMN_FOR_STATUS = {"approved": "approved", "wrong": "wrong", "variant": "variants"}
 
 
-def _status(text: str, group: Element) -> str:
+def _status(group: Element) -> str:
     for child in group.iter():
         if child.local == "termNote" and child.get("type") in STATUS_TYPES:
-            value = plain_text(text, child).strip().lower()
+            value = plain_text(child).strip().lower()
             if value.startswith(WRONG_STATUSES):
                 return "wrong"
             if value.startswith(ADMITTED_STATUSES):
@@ -45,27 +45,27 @@ def _status(text: str, group: Element) -> str:
     return "approved"
 
 
-def _terms(text: str, lang_set: Element) -> list[tuple[str, str]]:
+def _terms(lang_set: Element) -> list[tuple[str, str]]:
     """(status, term) for each term of a language section, in order."""
     found = []
     for group in lang_set.children:
         if group.local in TERM_GROUPS:
             term = next((node for node in group.iter() if node.local == "term"), None)
-            if term is not None and plain_text(text, term).strip():
-                found.append((_status(text, group), plain_text(text, term).strip()))
-        elif group.local == "term" and plain_text(text, group).strip():
-            found.append(("approved", plain_text(text, group).strip()))
+            if term is not None and plain_text(term).strip():
+                found.append((_status(group), plain_text(term).strip()))
+        elif group.local == "term" and plain_text(group).strip():
+            found.append(("approved", plain_text(group).strip()))
     return found
 
 
-def _cells(text: str, entry: Element) -> dict[str, str]:
+def _cells(entry: Element) -> dict[str, str]:
     columns: dict[str, list[str]] = {name: [] for name in ("source", "approved", "wrong", "variants")}
     preferred: list[str] = []
     extra: dict[str, str] = {}
     for child in entry.children:
         if child.local in LANG_ELEMENTS:
             lang = (child.get("xml:lang", "lang", default="") or "").lower().replace("_", "-").split("-")[0]
-            terms = _terms(text, child)
+            terms = _terms(child)
             if lang == "zh":
                 columns["source"].extend(term for _, term in terms)
             elif lang == "en":
@@ -76,7 +76,7 @@ def _cells(text: str, entry: Element) -> dict[str, str]:
                         columns[_COLUMN_FOR_STATUS[status]].append(term)
         elif child.local in {"descrip", "note", "admin"}:
             kind = child.get("type", default="") or ""
-            value = plain_text(text, child).strip()
+            value = plain_text(child).strip()
             if child.local == "note" and value:
                 extra["note"] = f"{extra['note']} {value}".strip() if "note" in extra else value
             elif kind == "subjectField" and value.lower() in DOMAINS:
@@ -102,7 +102,7 @@ def load_tbx(path: str | Path) -> Glossary:
     for element in root.iter():
         if element.local not in ENTRY_ELEMENTS:
             continue
-        cells = _cells(text, element)
+        cells = _cells(element)
         unknown = [key for key in cells if key not in COLUMNS]
         if unknown:
             raise GlossaryError(f"unknown x-mtcheck-{unknown[0]} field", where=path_str, line=element.line, hint=f"use one of {', '.join(COLUMNS)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def decode_file(path: str | Path, encoding: str | None = None, *, allow_empty: b
         else:
             chosen = "utf-8"
         if chosen == "utf-8" and b"\x00" in data[:8192]:
-            raise InputError("binary file (contains NUL bytes), not text", where=str(path), hint="check only text, TSV/CSV or translation files; pass --encoding for UTF-16 text without a BOM")
+            chosen = utf16_without_bom(data)
+            if chosen is None:
+                raise InputError("binary file (contains NUL bytes), not text", where=str(path), hint="check only text, TSV/CSV or translation files; pass --encoding for other text with NUL bytes")
     try:
         codecs.lookup(chosen)
     except LookupError:
@@ -61,13 +64,32 @@ def decode_file(path: str | Path, encoding: str | None = None, *, allow_empty: b
     return DecodedFile(str(path), text, chosen)
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when `data` looks like UTF-16 text without a BOM: its NUL
+    bytes (the high byte of ASCII characters) nearly all on one side of the 16-bit units,
+    and the whole decoding to text without control characters other than line breaks and tabs."""
+    if len(data) % 2:
+        return None
+    head = data[:8192]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if min(even, odd) * 4 > max(even, odd):
+        return None
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL.search(text) else codec
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def split_lines(text: str) -> list[str]:
-    """Split on \\n only, keeping each line's ending (\\r\\n, \\n or none)."""
-    lines = text.split("\n")
-    out = [line + "\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
+    """Split at \\r\\n, \\r or \\n (as the csv module and CommonMark do), keeping each
+    line's ending; a last line without an ending is kept as it is."""
+    return _LINE.findall(text)
 
 
 def strip_eol(line: str) -> str:

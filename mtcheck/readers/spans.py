@@ -25,8 +25,8 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Callable, Hashable, Iterable, Mapping, Sequence
 
 from ..errors import InputError
 from ..models import Segment
@@ -90,12 +90,14 @@ def has_text(runs: Iterable[Run]) -> bool:
 
 
 _last_line_starts: list = [None, ()]  # (text, its line starts): readers ask about one file at a time
+# A line ends at \r\n, \r or \n, as for XML parsers, the csv module and CommonMark.
+LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def _line_starts(text: str) -> tuple[int, ...]:
     # Compared by identity: an equal copy of a large text would cost a full comparison per call.
     if _last_line_starts[0] is not text:
-        _last_line_starts[:] = [text, (0,) + tuple(match.end() for match in re.finditer("\n", text))]
+        _last_line_starts[:] = [text, (0,) + tuple(match.end() for match in LINE_BREAK.finditer(text))]
     return _last_line_starts[1]
 
 
@@ -254,15 +256,43 @@ def rewrite(text: str, path: str, located: Sequence[Located], changes: Mapping[s
     return apply_file_edits(text, edits)
 
 
-def unique_ids(located: Sequence[Located], path: str) -> list[Located]:
-    """Raise a one-line error when two segments of a file share an id (fix could not tell them apart)."""
-    seen: dict[str, int | None] = {}
-    for item in located:
+def unique_ids(
+    located: Sequence[Located], path: str, *, keys: Sequence[Hashable] | None = None, given: Sequence[bool] | None = None,
+) -> list[Located]:
+    """The segments with ids that tell them apart, or a one-line error for a real duplicate.
+
+    `keys[i]` is what identifies unit i in its format (default: its id): two units with the
+    same key are a duplicate (fix could not tell them apart) and are refused, naming both
+    lines. `given[i]` says whether the id is written in the file (default: yes); an id
+    mtcheck made up (a row or unit number, a msgid qualified by its context) that another
+    unit already has gets `#2` (`#3`, ...) appended, so ids written in the file never change.
+    """
+    keys = [item.segment.id for item in located] if keys is None else keys
+    given = [True] * len(located) if given is None else given
+    first_line: dict[Hashable, int | None] = {}
+    given_ids: dict[str, int | None] = {}
+    for item, key, is_given in zip(located, keys, given):
         segment = item.segment
-        if segment.id in seen:
+        earlier = key in first_line or (is_given and segment.id in given_ids)
+        if earlier:
+            line = first_line[key] if key in first_line else given_ids[segment.id]
             raise InputError(
-                f"duplicate id {segment.id!r} (first at line {seen[segment.id]})", where=path, line=segment.line,
+                f"duplicate id {segment.id!r} (first at line {line})", where=path, line=segment.line,
                 hint="give every unit a unique id",
             )
-        seen[segment.id] = segment.line
-    return list(located)
+        first_line[key] = segment.line
+        if is_given:
+            given_ids[segment.id] = segment.line
+    taken = set(given_ids)
+    settled = []
+    for item, is_given in zip(located, given):
+        if is_given:
+            settled.append(item)
+            continue
+        wanted = candidate = item.segment.id
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{wanted}#{number}", number + 1
+        taken.add(candidate)
+        settled.append(item if candidate == wanted else Located(replace(item.segment, id=candidate), item.runs))
+    return settled

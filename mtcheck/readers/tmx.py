@@ -56,15 +56,15 @@ def locate(text: str, path: str) -> list[Located]:
         seg = target.find("seg") if target is not None else None
         if seg is None:
             continue
-        runs = text_runs(text, seg, _inline_kind)
+        runs = text_runs(seg, _inline_kind)
         if not has_text(runs):
             continue
         source_seg = source.find("seg") if source is not None else None
-        notes = [plain_text(text, note) for note in unit.findall("note") + target.findall("note")]
+        notes = [plain_text(note) for note in unit.findall("note") + target.findall("note")]
         meta = {"format": "tmx", "lang": _lang(target), **suppression_meta(notes)}
         segment_id = unit.get("tuid", default="") or str(number)
         located.append(located_segment(
             text, path, segment_id, runs,
-            source=plain_text(text, source_seg) if source_seg is not None else None, meta=meta,
+            source=plain_text(source_seg) if source_seg is not None else None, meta=meta,
         ))
     return unique_ids(located, path)

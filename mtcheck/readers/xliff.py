@@ -93,11 +93,11 @@ def _locate_12(text: str, path: str, root: Element, store, files: list[Element])
         qualifier = target.get("state-qualifier", default="")
         if state in UNTRANSLATED_STATES and qualifier != "mt-suggestion":
             continue
-        runs = text_runs(text, target, inline_kind)
+        runs = text_runs(target, inline_kind)
         if not has_text(runs):
             continue
         unit_id = element.get("id") or f"unit-{number}"
-        notes = [plain_text(text, note) for note in element.findall("note")]
+        notes = [plain_text(note) for note in element.findall("note")]
         meta = {"format": "xliff-1.2", "unit": unit_id, "state": state, **suppression_meta(notes)}
         if qualifier == "fuzzy-match":
             meta["fuzzy"] = "yes"
@@ -113,12 +113,12 @@ def _locate_20(text: str, path: str, root: Element, store, files: list[Element])
         target = element.find("target")
         if target is None or not _translatable(element):
             continue
-        runs = text_runs(text, target, inline_kind)
+        runs = text_runs(target, inline_kind)
         if not has_text(runs):
             continue
         owner = element.parent
         notes_element = owner.find("notes") if owner is not None else None
-        notes = [plain_text(text, note) for note in notes_element.findall("note")] if notes_element is not None else []
+        notes = [plain_text(note) for note in notes_element.findall("note")] if notes_element is not None else []
         state = element.get("state", default="")
         meta = {"format": "xliff-2.0", "unit": owner.get("id", default="") if owner is not None else "", "state": state, **suppression_meta(notes)}
         if state == "initial":

@@ -1,19 +1,22 @@
-"""XML with character positions: safe parsing plus a small element tree that remembers
-where every element, its content and its text lie in the file text.
+"""XML with character positions: a small element tree, built from expat's events, that
+remembers where every element and every piece of its text lie in the file text.
 
-`parse_xml` first lets defusedxml parse the document (no entity declarations, so no
-billion-laughs expansion; no external entities or DTD loading) and turns any problem
-into a one-line InputError. Only a document that passed is then scanned by a regex
-tokenizer, which is reliable on well-formed XML, into `Element`s with offsets and line
-numbers. Readers use it to find targets and `text_runs` to map a target's text to the
-file, so `fix` can splice new text in without reserialising the document.
+`parse_xml` parses the document with expat (xml.parsers.expat) under defusedxml's rules:
+entity declarations (the billion-laughs attack), unparsed entities and external entity
+references are refused, and so is anything expat finds not well-formed, each as a
+one-line InputError. Element and text positions come from expat's `CurrentByteIndex` for
+every event, so what mtcheck checks and fixes is exactly what an XML parser sees (no
+regular expression ever scans the markup). Readers use the tree to find targets and
+`text_runs` to map a target's text to the file, so `fix` can splice new text in without
+reserialising the document. Nothing here recurses, so nesting depth is only bounded by
+memory.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Union
 from xml.sax.saxutils import escape as _xml_escape
 
 from ..errors import InputError
@@ -21,31 +24,7 @@ from .spans import PLACEHOLDER, Run, fixed_run
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
-_TOKEN = re.compile(
-    r"""<!--.*?-->
-      | <!\[CDATA\[(?P<cdata>.*?)\]\]>
-      | <\?.*?\?>
-      | <!DOCTYPE(?:[^\[>]|\[.*?\])*>
-      | </(?P<end>[^\s>]+)\s*>
-      | <(?P<start>[^\s/>!?]+)(?P<attrs>(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(?P<empty>/?)>""",
-    re.S | re.X,
-)
-_ATTR = re.compile(r"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
-_DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
-_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-
-
-def _decode_ref(name: str) -> str:
-    if name.startswith("#x"):
-        return chr(int(name[2:], 16))
-    if name.startswith("#"):
-        return chr(int(name[1:]))
-    return _NAMED[name]
-
-
-def unescape(raw: str) -> str:
-    return _REF.sub(lambda m: _decode_ref(m.group(1)), raw)
+_DECLARED_ENCODING = re.compile(r"""^(\ufeff?<\?xml[^>]*?)(\s+encoding\s*=\s*["'][^"']*["'])""")
 
 
 def escape_text(text: str) -> str:
@@ -57,24 +36,31 @@ def escape_cdata(text: str) -> str:
     return text.replace("]]>", "]]]]><![CDATA[>")
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: equality would walk whole subtrees
 class Element:
     name: str  # qualified name as written
     ns: str  # namespace URI ('' when none)
     local: str
     attrs: dict[str, str]  # as written (prefixed names), values unescaped
     start: int  # offset of '<'
-    content_start: int  # offset after the start tag
-    content_end: int = -1  # offset of the end tag ('</'), == content_start when empty
-    end: int = -1  # offset after the end tag
+    end: int = -1  # offset after the end tag (after '/>' for an empty-element tag)
     line: int = 1
     parent: "Element | None" = field(default=None, repr=False)
     children: list["Element"] = field(default_factory=list, repr=False)
+    # Child elements and the text between them, in document order: text and CDATA as Runs
+    # (file offsets of every character), comments and processing instructions left out.
+    content: list[Union["Element", Run]] = field(default_factory=list, repr=False)
 
     def iter(self) -> Iterator["Element"]:
-        yield self
-        for child in self.children:
-            yield from child.iter()
+        """This element and all below it, in document order."""
+        stack = [iter((self,))]
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                stack.pop()
+                continue
+            yield node
+            stack.append(iter(node.children))
 
     def find(self, local: str) -> "Element | None":
         return next((child for child in self.children if child.local == local), None)
@@ -97,133 +83,195 @@ class Element:
 
 
 def utf8_bytes(text: str) -> bytes:
-    """Decoded XML as UTF-8 bytes, its encoding declaration removed so parsers read it right."""
-    return _DECLARED_ENCODING.sub(r"\1", text.lstrip("\ufeff"), count=1).encode("utf-8")
+    """Decoded XML as UTF-8 bytes for a parser: the encoding declaration is blanked with
+    spaces (the text is already decoded; positions stay the same)."""
+    return _DECLARED_ENCODING.sub(lambda m: m.group(1) + " " * len(m.group(2)), text, count=1).encode("utf-8")
 
 
-def check_well_formed(data: bytes | str, path: str) -> None:
-    """Parse with defusedxml; any entity declaration, external entity or syntax error
-    becomes a one-line InputError."""
-    import defusedxml.ElementTree as safe_et
-    from defusedxml import DefusedXmlException
-    from xml.etree.ElementTree import ParseError
+class _CharOffsets:
+    """Character offsets of expat's byte offsets, which only move forward while parsing."""
 
-    if isinstance(data, str):
-        data = utf8_bytes(data)
+    def __init__(self, text: str, data: bytes):
+        self.data = data
+        self.ascii = len(data) == len(text)
+        self.byte = 0
+        self.char = 0
+
+    def __call__(self, byte: int) -> int:
+        if self.ascii:
+            return byte
+        if byte < self.byte:
+            raise ValueError("expat byte offsets went backwards")
+        self.char += len(self.data[self.byte:byte].decode("utf-8"))
+        self.byte = byte
+        return self.char
+
+
+class _TreeBuilder:
+    """expat handlers that build the positioned tree."""
+
+    def __init__(self, text: str, parser, offsets: _CharOffsets):
+        self.text = text
+        self.parser = parser
+        self.offset = lambda: offsets(parser.CurrentByteIndex)
+        self.root: Element | None = None
+        self.stack: list[Element] = []
+        self.namespaces: list[dict[str, str]] = [{"xml": XML_NS}]
+        self.last_event = -1  # offset of the latest start, end, comment or PI, to tell <a/> from <a></a>
+        self.pending: tuple[list[str], list[int]] | None = None  # text being collected
+        self.pending_escape: Callable[[str], str] = escape_text
+        self.in_cdata = False
+
+    # -- text ----------------------------------------------------------------------------
+    def _flush(self) -> None:
+        if self.pending is None:
+            return
+        chars, bounds = self.pending
+        self.pending = None
+        if bounds[-1] - bounds[0] == len(chars) and "".join(chars) == self.text[bounds[0]:bounds[-1]]:
+            run = Run("".join(chars), range(bounds[0], bounds[-1] + 1), True, self.pending_escape)
+        else:
+            run = Run("".join(chars), tuple(bounds), True, self.pending_escape)
+        self.stack[-1].content.append(run)
+
+    def characters(self, data: str) -> None:
+        if not self.stack:
+            return
+        start = self.offset()
+        text = self.text
+        if text.startswith("&", start):
+            raw_end = text.index(";", start) + 1  # a character or predefined entity reference
+            per_char = [start] * len(data)
+        elif data == "\n" and text.startswith("\r", start):
+            raw_end = start + (2 if text.startswith("\r\n", start) else 1)  # a normalised line break
+            per_char = [start]
+        elif text.startswith(data, start):
+            raw_end = start + len(data)
+            per_char = list(range(start, raw_end))
+        else:
+            raise ValueError(f"expat text {data[:20]!r} does not match the file at offset {start}")
+        if self.pending is None or self.pending[1][-1] != start:
+            self._flush()
+            self.pending = ([], [start])
+            self.pending_escape = escape_cdata if self.in_cdata else escape_text
+        chars, bounds = self.pending
+        bounds.pop()
+        chars.extend(data)
+        bounds.extend(per_char)
+        bounds.append(raw_end)
+
+    def start_cdata(self) -> None:
+        self._flush()
+        self.in_cdata = True
+
+    def end_cdata(self) -> None:
+        self._flush()
+        self.in_cdata = False
+
+    def other(self, *_args) -> None:
+        """A comment or processing instruction: it splits the text around it."""
+        self._flush()
+        self.last_event = self.offset()
+
+    # -- elements ------------------------------------------------------------------------
+    def start(self, qname: str, attrs: dict[str, str]) -> None:
+        self._flush()
+        at = self.offset()
+        scope = dict(self.namespaces[-1])
+        for key, value in attrs.items():
+            if key == "xmlns":
+                scope[""] = value
+            elif key.startswith("xmlns:"):
+                scope[key[6:]] = value
+        prefix, _, local = qname.rpartition(":")
+        parent = self.stack[-1] if self.stack else None
+        element = Element(qname, scope.get(prefix, ""), local, dict(attrs), at, line=self.parser.CurrentLineNumber, parent=parent)
+        if parent is not None:
+            parent.children.append(element)
+            parent.content.append(element)
+        elif self.root is None:
+            self.root = element
+        self.stack.append(element)
+        self.namespaces.append(scope)
+        self.last_event = at
+
+    def end(self, qname: str) -> None:
+        self._flush()
+        at = self.offset()
+        element = self.stack.pop()
+        self.namespaces.pop()
+        if self.last_event == element.start and self.text[at - 2:at] == "/>":
+            element.end = at  # <name/>: expat reports the offset after the tag
+        else:
+            element.end = self.text.index(">", at) + 1  # at is the offset of '</'
+        self.last_event = at
+
+
+def parse_xml(text: str, path: str) -> Element:
+    """The document's root element; unsafe or malformed XML is a one-line InputError."""
+    import xml.parsers.expat as expat
+    from defusedxml.common import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+
+    data = utf8_bytes(text)
+    parser = expat.ParserCreate()
+    parser.buffer_text = False
+    builder = _TreeBuilder(text, parser, _CharOffsets(text, data))
+
+    def refuse_entity(name, *args):
+        raise EntitiesForbidden(name, None, None, None, None, None)
+
+    def refuse_unparsed(name, base, sysid, pubid, notation_name):
+        raise EntitiesForbidden(name, None, base, sysid, pubid, notation_name)
+
+    def refuse_external(context, base, sysid, pubid):
+        raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+    parser.EntityDeclHandler = refuse_entity
+    parser.UnparsedEntityDeclHandler = refuse_unparsed
+    parser.ExternalEntityRefHandler = refuse_external
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.characters
+    parser.StartCdataSectionHandler = builder.start_cdata
+    parser.EndCdataSectionHandler = builder.end_cdata
+    parser.CommentHandler = builder.other
+    parser.ProcessingInstructionHandler = builder.other
     try:
-        safe_et.fromstring(data)
+        parser.Parse(data, True)
     except DefusedXmlException as exc:
         raise InputError(
             f"refused unsafe XML ({type(exc).__name__}: entity declarations and external entities are not allowed)",
             where=path, hint="remove the DOCTYPE's entity declarations",
         ) from None
-    except ParseError as exc:
-        line, column = exc.position
-        message = str(exc).split(":")[0]
-        raise InputError(f"not well-formed XML: {message} (column {column + 1})", where=path, line=line, hint="fix the XML syntax") from None
+    except expat.ExpatError as exc:
+        message = expat.errors.messages[exc.code]
+        raise InputError(f"not well-formed XML: {message} (column {exc.offset + 1})", where=path, line=exc.lineno, hint="fix the XML syntax") from None
+    if builder.root is None:
+        raise InputError("not well-formed XML: no element found", where=path, hint="fix the XML syntax")
+    return builder.root
 
 
-def parse_xml(text: str, path: str) -> Element:
-    """The document's root element, after a defusedxml safety and syntax check."""
-    check_well_formed(text, path)
-    return scan(text)
-
-
-def scan(text: str) -> Element:
-    root: Element | None = None
-    stack: list[Element] = []
-    namespaces: list[dict[str, str]] = [{"xml": XML_NS}]
-    line = 1
-    line_pos = 0
-    for match in _TOKEN.finditer(text):
-        line += text.count("\n", line_pos, match.start())
-        line_pos = match.start()
-        if match.group("start"):
-            attrs = {name: unescape(dq if dq is not None else sq) for name, dq, sq in _ATTR.findall(match.group("attrs"))}
-            scope = dict(namespaces[-1])
-            for key, value in attrs.items():
-                if key == "xmlns":
-                    scope[""] = value
-                elif key.startswith("xmlns:"):
-                    scope[key[6:]] = value
-            qname = match.group("start")
-            prefix, _, local = qname.rpartition(":")
-            element = Element(qname, scope.get(prefix, ""), local, attrs, match.start(), match.end(), line=line, parent=stack[-1] if stack else None)
-            if stack:
-                stack[-1].children.append(element)
-            elif root is None:
-                root = element
-            if match.group("empty"):
-                element.content_end = element.content_start
-                element.end = match.end()
-            else:
-                stack.append(element)
-                namespaces.append(scope)
-        elif match.group("end"):
-            element = stack.pop()
-            namespaces.pop()
-            element.content_end = match.start()
-            element.end = match.end()
-    if root is None or stack:
-        raise ValueError("scan() needs a well-formed document")
-    return root
-
-
-def _text_piece(text: str, start: int, end: int) -> Run:
-    """Character data text[start:end] with entity references decoded, offsets kept."""
-    if "&" not in text[start:end]:
-        return Run(text[start:end], range(start, end + 1), True, escape_text)
-    chars: list[str] = []
-    bounds: list[int] = []
-    position = start
-    for match in _REF.finditer(text, start, end):
-        for offset in range(position, match.start()):
-            chars.append(text[offset])
-            bounds.append(offset)
-        chars.append(_decode_ref(match.group(1)))
-        bounds.append(match.start())
-        position = match.end()
-    for offset in range(position, end):
-        chars.append(text[offset])
-        bounds.append(offset)
-    bounds.append(end)
-    return Run("".join(chars), tuple(bounds), True, escape_text)
-
-
-def text_runs(text: str, element: Element, kind: Callable[[Element], str]) -> list[Run]:
+def text_runs(element: Element, kind: Callable[[Element], str]) -> list[Run]:
     """The runs of an element's content. `kind(child)` says what an inline child is:
     "text" (its content is part of the text: <g>, <mrk>, <pc>), "code" (a placeholder:
     <x/>, <ph>, <bpt>) or "skip" (contributes nothing)."""
     runs: list[Run] = []
-    children = iter(element.children)
-    child = next(children, None)
-    position = element.content_start
-    while position < element.content_end:
-        next_child_start = child.start if child is not None else element.content_end
-        if position == next_child_start and child is not None:
-            what = kind(child)
+    stack = [iter(element.content)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, Run):
+            runs.append(item)
+        else:
+            what = kind(item)
             if what == "text":
-                runs.extend(text_runs(text, child, kind))
+                stack.append(iter(item.content))
             elif what == "code":
-                runs.append(fixed_run(PLACEHOLDER, child.start, child.end))
-            position = child.end
-            child = next(children, None)
-            continue
-        match = _TOKEN.search(text, position, next_child_start)
-        piece_end = match.start() if match else next_child_start
-        if piece_end > position:
-            runs.append(_text_piece(text, position, piece_end))
-        if match is None:
-            position = next_child_start
-            continue
-        if match.group("cdata") is not None:
-            start = match.start("cdata")
-            content = match.group("cdata")
-            runs.append(Run(content, range(start, start + len(content) + 1), True, escape_cdata))
-        position = match.end()
+                runs.append(fixed_run(PLACEHOLDER, item.start, item.end))
     return runs
 
 
-def plain_text(text: str, element: Element) -> str:
+def plain_text(element: Element) -> str:
     """All character data inside an element (inline markup dropped, CDATA kept)."""
-    return "".join(run.text for run in text_runs(text, element, lambda child: "text"))
+    return "".join(run.text for run in text_runs(element, lambda child: "text"))
