@@ -119,14 +119,28 @@ def dump_baseline(baseline: Baseline) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _integer(digits: str) -> int:
+    if len(digits) > 100:  # a count or version; Python refuses to convert over 4300 digits
+        raise ValueError(f"an integer of {len(digits)} digits")
+    return int(digits)
+
+
 def load_baseline(path: str) -> Baseline:
     file = Path(path)
     if not file.is_file():
         raise ConfigError("baseline file not found", where=path, hint="create it with `mtcheck baseline create FILES`")
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(file.read_text(encoding="utf-8"), parse_constant=_refuse_constant, parse_int=_integer)
+    except (UnicodeDecodeError, ValueError) as exc:  # ValueError: bad JSON, NaN, a huge integer
         raise ConfigError(f"baseline is not valid JSON ({exc})", where=path, hint="recreate it with `mtcheck baseline create`") from None
+    except RecursionError:
+        raise ConfigError("baseline is not valid JSON (nested too deeply)", where=path, hint="recreate it with `mtcheck baseline create`") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read baseline: {exc.strerror}", where=path) from None
     if not isinstance(data, dict) or data.get("tool") != "mtcheck" or not isinstance(data.get("findings"), list):
         raise ConfigError("not an mtcheck baseline (no tool/findings keys)", where=path, hint="recreate it with `mtcheck baseline create`")
     if data.get("baseline_format") != FORMAT_VERSION:

@@ -7,7 +7,9 @@ every other byte alone. Semantics follow GNU gettext: the header entry, obsolete
 translator comments (`# ...`) carry suppressions.
 
 Segment id: the msgid, prefixed with `msgctxt::` when the entry has a context, with
-`[N]` appended for plural form N. Source: the msgid (msgid_plural for forms N >= 1).
+`[N]` appended for plural form N. Two entries with the same msgctxt and msgid are refused
+(as by msgfmt); a context-qualified or plural id that equals another entry's msgid
+(msgctxt `a` + msgid `b` beside msgid `a::b`) gets `#2` appended. Source: the msgid (msgid_plural for forms N >= 1).
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ def _forms(entry: _Entry) -> list[tuple[str, str]]:
 
 def locate(text: str, path: str) -> list[Located]:
     located: list[Located] = []
+    keys: list[tuple] = []  # (msgctxt, msgid, form): what gettext tells entries apart by
+    given: list[bool] = []  # a msgid alone is the id as written; with a context or a form it is made up
     for entry in parse_po(text, path):
         msgid = entry.value("msgid")
         if msgid is None:
@@ -152,4 +156,6 @@ def locate(text: str, path: str) -> list[Located]:
                 continue
             source = entry.value("msgid_plural") if suffix not in ("", "[0]") else msgid
             located.append(located_segment(text, path, base + suffix, runs, source=source or None, meta=meta))
-    return unique_ids(located, path)
+            keys.append((context, msgid, suffix))
+            given.append(context is None and not suffix)
+    return unique_ids(located, path, keys=keys, given=given)

@@ -4,7 +4,8 @@ The source language is the header's `srclang` (the first <tuv> when it is `*all*
 missing); the target is the first other <tuv>, an English one (`en`, `en-US` ...) when a
 unit has several. translate-toolkit's tmxunit is not used: it takes the first two <tuv>s
 as source and target whatever their languages. Read with mtcheck's positional XML tree
-after a defusedxml check. Segment id: the tu's `tuid`, else its 1-based position.
+after a defusedxml check. Segment id: the tu's `tuid`, else its 1-based position (with `#2` appended when
+that number is another unit's tuid); two units with the same tuid are refused.
 Inline <bpt>/<ept>/<it>/<ph>/<ut> are code (U+FFFC placeholders); <hi> is text. A <note>
 of the tu or of the target tuv can carry `mtcheck: ignore[...]`.
 """
@@ -50,6 +51,8 @@ def locate(text: str, path: str) -> list[Located]:
     header = root.find("header")
     srclang = (header.get("srclang", default="") if header is not None else "").lower()
     located = []
+    keys: list[object] = []
+    given: list[bool] = []
     units = [node for node in root.iter() if node.local == "tu"]
     for number, unit in enumerate(units, start=1):
         source, target = pick_tuvs(unit.findall("tuv"), srclang)
@@ -62,9 +65,12 @@ def locate(text: str, path: str) -> list[Located]:
         source_seg = source.find("seg") if source is not None else None
         notes = [plain_text(note) for note in unit.findall("note") + target.findall("note")]
         meta = {"format": "tmx", "lang": _lang(target), **suppression_meta(notes)}
-        segment_id = unit.get("tuid", default="") or str(number)
+        tuid = unit.get("tuid", default="")
+        segment_id = tuid or str(number)
+        keys.append(tuid or ("position", number))
+        given.append(bool(tuid))
         located.append(located_segment(
             text, path, segment_id, runs,
             source=plain_text(source_seg) if source_seg is not None else None, meta=meta,
         ))
-    return unique_ids(located, path)
+    return unique_ids(located, path, keys=keys, given=given)

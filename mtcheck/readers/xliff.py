@@ -78,13 +78,16 @@ def locate(text: str, path: str) -> list[Located]:
     version = xliff_version(root, path)
     store = _load_store(text, version, path)
     files = [node for node in root.iter() if node.local == "file"]
-    located = _locate_20(text, path, root, store, files) if version == "2.0" else _locate_12(text, path, root, store, files)
-    return unique_ids(located, path)
+    if version == "2.0":
+        return unique_ids(_locate_20(text, path, root, store, files), path)
+    return _locate_12(text, path, root, store, files)
 
 
 def _locate_12(text: str, path: str, root: Element, store, files: list[Element]) -> list[Located]:
     units = [node for node in root.iter() if node.local == "trans-unit" and node.ns == root.ns]
     located = []
+    keys: list[object] = []
+    given: list[bool] = []
     for number, (unit, element) in enumerate(_paired(store, units, path), start=1):
         target = element.find("target")
         if target is None or not _translatable(element):
@@ -103,7 +106,9 @@ def _locate_12(text: str, path: str, root: Element, store, files: list[Element])
             meta["fuzzy"] = "yes"
         segment_id = _file_prefix(files, element, "original") + unit_id
         located.append(located_segment(text, path, segment_id, runs, source=unit.source or None, meta=meta))
-    return located
+        keys.append(segment_id if element.get("id") else ("position", number))
+        given.append(bool(element.get("id")))
+    return unique_ids(located, path, keys=keys, given=given)
 
 
 def _locate_20(text: str, path: str, root: Element, store, files: list[Element]) -> list[Located]:
