@@ -82,13 +82,8 @@ def _flag(value: str, column: str, path: str, line: int, default: bool) -> bool:
     raise GlossaryError(f"column {column!r} must be yes or no, got {value!r}", where=path, line=line)
 
 
-def _dialect_for(path: str, text: str) -> str:
-    if path.endswith(".tsv"):
-        return "\t"
-    if path.endswith(".csv"):
-        return ","
-    first = next((line for line in text.splitlines() if line.strip() and not line.startswith("#")), "")
-    return "\t" if first.count("\t") > first.count(",") else ","
+def _dialect_for(path: str) -> str:
+    return "\t" if path.lower().endswith(".tsv") else ","
 
 
 def read_text(path: str | Path) -> str:
@@ -117,7 +112,7 @@ def read_glossary_rows(path: str | Path, text: str | None = None) -> tuple[list[
     path_str = str(path)
     if text is None:
         text = read_text(path)
-    delimiter = _dialect_for(path_str, text)
+    delimiter = _dialect_for(path_str)
     lines = io.StringIO(text)
     # Drop comment lines but keep line numbers by blanking them.
     cleaned = "".join("\n" if raw.lstrip().startswith("#") else raw for raw in lines)
