@@ -104,7 +104,8 @@ def target_spans(text: str, name: str) -> dict[str, tuple[int, int]]:
     """File (start, end) of every segment's target (a table's whole target cell)."""
     extension = "." + name.rsplit(".", 1)[1]
     if extension in (".tsv", ".csv"):
-        return {row.located.segment.id: row.cell[:2] for row in locate_table(text, name)}
+        rows = locate_table(text, name)
+        return {row.located.segment.id: row.cell[:2] if row.cell else (row.record.start, row.record.end) for row in rows}
     if extension == ".txt":
         spans, offset = {}, 0
         for number, line in enumerate(split_lines(text), start=1):

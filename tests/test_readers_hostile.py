@@ -113,7 +113,7 @@ def test_a_fix_that_needs_quotes_quotes_only_that_cell(tmp_path):
     [
         ("u.tsv", 'id\ttarget\n1\t"Keep.\n2\tThe millet group said.\n3\tLast.\n', 2),
         ("u.csv", 'id,target\n1,Keep.\n2,"The millet group said.\n', 3),
-        ("v.csv", 'id,target\n1,"Keep" this\n2,Last.\n', 2),
+        ("v.csv", 'id,target\n1,"Keep.\n2,"The millet group" said.\n3,Last.\n', 2),
     ],
 )
 def test_bad_quoting_is_a_one_line_error(tmp_path, name, content, line):
@@ -121,6 +121,14 @@ def test_bad_quoting_is_a_one_line_error(tmp_path, name, content, line):
     assert_refused(check(path), f"{path}:{line}: bad CSV quoting")
     assert_refused(invoke(["fix", str(path), *FIX[1:]]), "bad CSV quoting")
     assert path.read_text(encoding="utf-8") == content
+
+
+def test_lenient_quoting_on_one_line_is_read_as_the_csv_module_reads_it(tmp_path):
+    content = 'id\ttarget\n1\t"The millet" group said.\n2\t"Keep" as is\n'
+    path = write(tmp_path, "l.tsv", content)
+    assert [s.target for s in read_segments(str(path))] == ["The millet group said.", "Keep as is"]
+    assert invoke(["fix", str(path), *FIX[1:]]).exit_code == 0
+    assert path.read_text(encoding="utf-8") == 'id\ttarget\n1\tThe Xiaomi Group said.\n2\t"Keep" as is\n'
 
 
 # --- 3. XML from expat, JSON from the json module ------------------------------------------------

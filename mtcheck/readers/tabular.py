@@ -1,9 +1,10 @@
 """TSV/CSV with a header: columns `target` (required), `source`, `reference`, `id`.
 
-Records and cells come from the csv module itself (strict quoting, `newline=''`
-semantics: a record ends at an unquoted \\r\\n, \\r or \\n; a quoted cell may hold any of
-them). `fix` rewrites only the target cell of a changed row, every other byte stays as
-it was.
+Records and cells come from the csv module itself (`newline=''` semantics: a record ends
+at an unquoted \\r\\n, \\r or \\n; a quoted cell may hold any of them). A quote that is
+never closed is a one-line error; see `csv_records` for stray quotes. `fix` rewrites only
+the target cell of a changed row (the whole row, written by the csv module, where the
+row's quoting is lenient); every other byte stays as it was.
 
 Segment id: the `id` cell, else the row number (the first data row is 1). Two rows with
 the same `id` are refused; a row number that is also another row's `id` gets `#2`
@@ -13,9 +14,9 @@ appended (see `spans.unique_ids`).
 from __future__ import annotations
 
 import csv
+import io
 import sys
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, replace
 
 from ..errors import InputError
 from ..models import Segment
@@ -41,6 +42,7 @@ class Record:
     start: int
     end: int
     line: int
+    lines: int = 1  # physical lines it spans
 
 
 def allow_cells_up_to(size: int) -> None:
@@ -50,32 +52,53 @@ def allow_cells_up_to(size: int) -> None:
         csv.field_size_limit(wanted)
 
 
-def csv_records(text: str, delimiter: str, path: str) -> Iterator[Record]:
-    """The records of `text` as the csv module reads them; bad quoting is a one-line error."""
-    lines = split_lines(text)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    allow_cells_up_to(len(text))
-    reader = csv.reader(iter(lines), delimiter=delimiter, quotechar=QUOTE, strict=True)
+class _QuotingError(Exception):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def _parse(lines: list[str], starts: list[int], delimiter: str, strict: bool) -> list[Record]:
+    reader = csv.reader(iter(lines), delimiter=delimiter, quotechar=QUOTE, strict=strict)
+    records = []
     consumed = 0
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            return
+            return records
         except csv.Error as exc:
-            line = consumed + 1  # where the bad record starts
-            problem = "a quoted cell is not closed" if "unexpected end of data" in str(exc) else str(exc)
-            raise InputError(f"bad CSV quoting: {problem}", where=path, line=line,
-                             hint='a cell that starts with " must end with "; write a quote inside it as ""') from None
+            raise _QuotingError(str(exc), consumed + 1) from None  # the line where the bad record starts
         first, consumed = consumed, reader.line_num
-        yield Record(cells, starts[first], starts[consumed - 1] + len(strip_eol(lines[consumed - 1])), first + 1)
+        records.append(Record(cells, starts[first], starts[consumed - 1] + len(strip_eol(lines[consumed - 1])), first + 1, consumed - first))
+
+
+def csv_records(text: str, delimiter: str, path: str) -> list[Record]:
+    """The records of `text` as the csv module reads them. Strict quoting first; where that
+    fails, a quote that is never closed is a one-line error, and otherwise the csv module's
+    lenient reading (`"a" b` is the cell `a b`) is taken for records on one line only: a
+    record with stray quotes over several lines is a quote that swallowed line breaks."""
+    lines = split_lines(text)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    allow_cells_up_to(len(text))
+    hint = 'a cell that starts with " must end with "; write a quote inside it as ""'
+    try:
+        return _parse(lines, starts, delimiter, strict=True)
+    except _QuotingError as exc:
+        if "unexpected end of data" in str(exc):
+            raise InputError("bad CSV quoting: a quoted cell is not closed", where=path, line=exc.line, hint=hint) from None
+    records = _parse(lines, starts, delimiter, strict=False)
+    for record in records:
+        if record.lines > 1 and cell_spans(text, record, delimiter) is None:
+            raise InputError("bad CSV quoting: text after a closing quote, in a record over several lines", where=path, line=record.line, hint=hint)
+    return records
 
 
 def cell_spans(text: str, record: Record, delimiter: str) -> list[tuple[int, int, bool]] | None:
     """(start, end, quoted) of each cell of a record in the text, or None when a cell is not
-    spelled the way strict csv quoting writes it (which cannot happen for strict-read records)."""
+    spelled the way strict csv quoting writes it (a lenient `"a" b`)."""
     spans = []
     position = record.start
     for index, cell in enumerate(record.cells):
@@ -106,7 +129,9 @@ def _quoted_run(text: str, start: int, end: int) -> Run:
 @dataclass(frozen=True)
 class TableRow:
     located: Located
-    cell: tuple[int, int, bool]  # the target cell's (start, end, quoted)
+    record: Record
+    header: tuple[str, ...]
+    cell: tuple[int, int, bool] | None  # the target cell's (start, end, quoted); None: lenient quoting
 
 
 def locate_table(text: str, path: str) -> list[TableRow]:
@@ -131,13 +156,15 @@ def locate_table(text: str, path: str) -> list[TableRow]:
         row_number += 1
         if len(record.cells) != len(header):
             raise InputError(f"row has {len(record.cells)} cells, header has {len(header)}", where=path, line=record.line, hint="quote cells that contain the delimiter")
-        spans = cell_spans(text, record, delimiter)
-        if spans is None:
-            raise InputError("cannot find the row's cells in the file", where=path, line=record.line, hint="please report this file to the mtcheck developers")
         cells = dict(zip(header, record.cells))
-        cell = spans[header.index("target")]
-        start, end, quoted = cell
-        run = _quoted_run(text, start, end) if quoted else raw_run(cells["target"], start)
+        spans = cell_spans(text, record, delimiter)
+        cell = spans[header.index("target")] if spans is not None else None
+        if cell is None:  # a one-line record in lenient quoting: positions point at its start
+            run = Run(cells["target"], (record.start,) * (len(cells["target"]) + 1))
+        elif cell[2]:
+            run = _quoted_run(text, cell[0], cell[1])
+        else:
+            run = raw_run(cells["target"], cell[0])
         written_id = cells.get("id", "").strip()
         segment_id = written_id or str(row_number)
         keys.append(written_id if written_id else ("row", row_number))
@@ -146,11 +173,11 @@ def locate_table(text: str, path: str) -> list[TableRow]:
             text, path, segment_id, [run],
             source=cells.get("source") or None, reference=cells.get("reference") or None, meta={"row": str(row_number)},
         )
-        rows.append(TableRow(located, cell))
+        rows.append(TableRow(located, record, tuple(header), cell))
     if not rows:
         raise InputError("no data rows", where=path, hint="add rows under the header")
     settled = unique_ids([row.located for row in rows], path, keys=keys, given=given)
-    return [TableRow(item, row.cell) for item, row in zip(settled, rows)]
+    return [replace(row, located=item) for item, row in zip(settled, rows)]
 
 
 def read_table(path: str, encoding: str | None = None) -> list[Segment]:
@@ -166,6 +193,15 @@ def quote_cell(cell: str) -> str:
     return QUOTE + cell.replace(QUOTE, QUOTE * 2) + QUOTE
 
 
+def _written_row(row: TableRow, new_target: str, delimiter: str) -> str:
+    """The whole record as the csv module writes it, with the new target."""
+    cells = list(row.record.cells)
+    cells[row.header.index("target")] = new_target
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, quotechar=QUOTE, lineterminator="").writerow(cells)
+    return buffer.getvalue()
+
+
 def rewrite_table(text: str, path: str, changes: dict[str, str]) -> str:
     """Rewrite the target cell of changed rows (only the changed words when the cell's
     quoting can stay); every other byte keeps its place and value."""
@@ -176,9 +212,10 @@ def rewrite_table(text: str, path: str, changes: dict[str, str]) -> str:
         row = by_id.get(segment_id)
         if row is None:
             raise InputError(f"row {segment_id!r} not found when writing the fix", where=path, hint="the file changed while mtcheck was fixing it; run the fix again")
-        start, end, quoted = row.cell
-        if not quoted and _needs_quotes(new_target, delimiter):
-            edits.append(FileEdit(start, end, quote_cell(new_target)))
+        if row.cell is None:
+            edits.append(FileEdit(row.record.start, row.record.end, _written_row(row, new_target, delimiter)))
+        elif not row.cell[2] and _needs_quotes(new_target, delimiter):
+            edits.append(FileEdit(row.cell[0], row.cell[1], quote_cell(new_target)))
         else:
             edits.extend(splice(row.located.runs, row.located.segment.target, new_target))
     return apply_file_edits(text, edits)
