@@ -22,7 +22,7 @@ from mtcheck.readers.formats import FORMAT_MODULES, _locate
 from mtcheck.readers.po import escape_po
 from mtcheck.readers.spans import PLACEHOLDER
 from mtcheck.readers.tabular import locate_table
-from mtcheck.readers.xmltree import escape_text
+from mtcheck.readers.xmltree import escape_cdata, escape_text
 
 TRICKY = list('ab Z9 "\'&<>\\/\t\n\r中😀]]>%{},;:#`*')
 TEXT = st.text(alphabet=st.sampled_from(TRICKY), min_size=1, max_size=12)
@@ -51,9 +51,14 @@ def table(targets: list[str], newline: str, delimiter: str, with_ids: bool) -> s
     return buffer.getvalue()
 
 
+def xml_text(text: str, number: int) -> str:
+    """Element content: escaped text, or a CDATA section for every other unit."""
+    return f"<![CDATA[{escape_cdata(text)}]]>" if number % 2 else escape_text(text)
+
+
 def xliff12(targets: list[str], newline: str) -> str:
     units = newline.join(
-        f'<trans-unit id="u{n}"><source>s</source><target>{escape_text(_visible(t))}</target></trans-unit>' for n, t in enumerate(targets, 1)
+        f'<trans-unit id="u{n}"><source>s</source><target>{xml_text(_visible(t), n)}</target></trans-unit>' for n, t in enumerate(targets, 1)
     )
     return f'<?xml version="1.0"?>{newline}<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="f"><body>{newline}{units}{newline}</body></file></xliff>{newline}'
 
@@ -72,7 +77,7 @@ def po(targets: list[str], newline: str) -> str:
 
 def tmx(targets: list[str], newline: str) -> str:
     units = newline.join(
-        f'<tu><tuv xml:lang="zh"><seg>s</seg></tuv><tuv xml:lang="en"><seg>{escape_text(_visible(t))}</seg></tuv></tu>' for t in targets
+        f'<tu><tuv xml:lang="zh"><seg>s</seg></tuv><tuv xml:lang="en"><seg>{xml_text(_visible(t), n)}</seg></tuv></tu>' for n, t in enumerate(targets, 1)
     )
     return f'<tmx version="1.4"><header srclang="zh"/><body>{newline}{units}{newline}</body></tmx>{newline}'
 

@@ -144,6 +144,7 @@ DECOY = XLIFF.format(units=UNIT.format(id="1", target="decoy millet group"))
         (f'<?xml version="1.0"?>\n<!DOCTYPE xliff [ <!-- ]>{DECOY} --> ]>\n' + XLIFF.format(units=UNIT.format(id="1", target="The millet group said.")), "The millet group said."),
         (f'<!DOCTYPE xliff [ <!ELEMENT x ANY> <!-- > ]> --> ]><?pi {DECOY}?>' + XLIFF.format(units=UNIT.format(id="1", target="The millet group said.")), "The millet group said."),
         (XLIFF.format(units=UNIT.format(id="1", target=f"The <![CDATA[millet</target>]]> group <!-- {DECOY} -->said.")), "The millet</target> group said."),
+        (XLIFF.format(units=UNIT.format(id="1", target="<![CDATA[&amp; R&D; the millet group & <b>]]>")), "&amp; R&D; the millet group & <b>"),
         (XLIFF.format(units='<trans-unit id="1" resname="a>b"><source>s</source><target>The &#109;illet group &amp; &lt;said&gt;.</target></trans-unit>'), "The millet group & <said>."),
     ],
 )

@@ -139,7 +139,7 @@ class _TreeBuilder:
             return
         start = self.offset()
         text = self.text
-        if text.startswith("&", start):
+        if text.startswith("&", start) and not self.in_cdata:
             raw_end = text.index(";", start) + 1  # a character or predefined entity reference
             per_char = [start] * len(data)
         elif data == "\n" and text.startswith("\r", start):
