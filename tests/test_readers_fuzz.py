@@ -2,7 +2,7 @@
 generated files with hostile bytes spliced in.
 
 For every file: reading either gives segments or raises the project's one-line InputError
-(nothing else); writing new targets and reading again gives exactly the new targets, the
+(nothing else); every letter of a target is reported where it is in the file; writing new targets and reading again gives exactly the new targets, the
 same ids, and every byte outside the changed targets identical.
 """
 
@@ -105,12 +105,16 @@ DOCUMENTS = {
 
 # --- where targets lie ------------------------------------------------------------------------
 
-def target_spans(text: str, name: str) -> dict[str, tuple[int, int]]:
-    """File (start, end) of every segment's target (a table's whole target cell)."""
+def target_spans(text: str, name: str, whole_rows: set[str] = frozenset()) -> dict[str, tuple[int, int]]:
+    """File (start, end) of every segment's target: a table's whole target cell, or its whole
+    record for the rows in `whole_rows` and rows in lenient quoting (fix rewrites those whole)."""
     extension = "." + name.rsplit(".", 1)[1]
     if extension in (".tsv", ".csv"):
         rows = locate_table(text, name)
-        return {row.located.segment.id: row.cell[:2] if row.cell else (row.record.start, row.record.end) for row in rows}
+        return {
+            row.located.segment.id: row.cell[:2] if row.cell and row.located.segment.id not in whole_rows else (row.record.start, row.record.end)
+            for row in rows
+        }
     if extension == ".txt":
         spans, offset = {}, 0
         for number, line in enumerate(split_lines(text), start=1):
@@ -132,6 +136,29 @@ def new_targets(name: str, old: str, pieces: list[str]) -> str:
     return new
 
 
+def lenient_rows(text: str, name: str) -> set[str]:
+    """Ids of a table's rows whose quoting the csv module reads leniently (`"a" b`)."""
+    if not name.endswith((".tsv", ".csv")):
+        return set()
+    return {row.located.segment.id for row in locate_table(text, name) if row.cell is None}
+
+
+def assert_positions_exact(text: str, name: str, segments) -> None:
+    """Every letter of every target is reported at the line and column where it (or the
+    escape that spells it) is in the file (a table row in the csv module's lenient quoting only says its line)."""
+    from mtcheck.context import position
+
+    lenient = lenient_rows(text, name)
+    lines = [strip_eol(line) for line in split_lines(text)]
+    for segment in segments:
+        if segment.id in lenient:
+            continue
+        for offset, char in enumerate(segment.target):
+            if char.isalnum():
+                line, column = position(segment, offset)
+                assert lines[line - 1][column - 1] in (char, "\\", "&"), (segment.id, offset)  # or its escape
+
+
 def assert_round_trip(tmp_path, name: str, data: bytes, draw) -> None:
     path = tmp_path / name
     path.write_bytes(data)
@@ -143,6 +170,7 @@ def assert_round_trip(tmp_path, name: str, data: bytes, draw) -> None:
     if not segments:
         return
     decoded = decode_file(str(path))
+    assert_positions_exact(decoded.text, name, segments)
     chosen = draw(st.lists(st.sampled_from([s.id for s in segments]), unique=True, min_size=1, max_size=3))
     by_id = {s.id: s for s in segments}
     if name.endswith(".md"):
@@ -154,7 +182,8 @@ def assert_round_trip(tmp_path, name: str, data: bytes, draw) -> None:
     after = {s.id: s.target for s in read_segments(str(path), include_fuzzy=True)}
     assert after == {i: changes.get(i, s.target) for i, s in by_id.items()}
     # Outside the changed targets every character is where and what it was.
-    before_spans, after_spans = target_spans(decoded.text, name), target_spans(rewritten, name)
+    lenient = lenient_rows(decoded.text, name)
+    before_spans, after_spans = target_spans(decoded.text, name), target_spans(rewritten, name, lenient)
     pieces, position = [], 0
     for segment_id in sorted(changes, key=lambda i: before_spans[i][0]):
         start, end = before_spans[segment_id]

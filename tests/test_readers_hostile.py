@@ -131,6 +131,12 @@ def test_lenient_quoting_on_one_line_is_read_as_the_csv_module_reads_it(tmp_path
     assert path.read_text(encoding="utf-8") == 'id\ttarget\n1\tThe Xiaomi Group said.\n2\t"Keep" as is\n'
 
 
+def test_a_lenient_row_is_rewritten_whole_and_quoted_where_needed(tmp_path):
+    path = write(tmp_path, "l.csv", 'id,target\nr1,"x"<"y"\nr2,Keep.\n')
+    rewritten = rewrite_file(decode_file(str(path)), {"r1": "two\nlines, \"q\""})
+    assert rewritten == 'id,target\nr1,"two\nlines, ""q"""\nr2,Keep.\n'
+
+
 # --- 3. XML from expat, JSON from the json module ------------------------------------------------
 
 XLIFF = '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="x"><body>{units}</body></file></xliff>'

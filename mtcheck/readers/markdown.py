@@ -97,7 +97,7 @@ def _runs(text: str, pieces: list[tuple[int, int]]) -> list[Run]:
                 position = upto
                 break
             next_start = where[newline + 1]
-            line_start = text.rfind("\n", 0, next_start) + 1
+            line_start = max(text.rfind("\n", 0, next_start), text.rfind("\r", 0, next_start)) + 1
             runs.append(fixed_run("\n", where[newline], line_start))
             if next_start > line_start:
                 runs.append(fixed_run(" " * (next_start - line_start), line_start, next_start))

@@ -92,6 +92,7 @@ def has_text(runs: Iterable[Run]) -> bool:
 _last_line_starts: list = [None, ()]  # (text, its line starts): readers ask about one file at a time
 # A line ends at \r\n, \r or \n, as for XML parsers, the csv module and CommonMark.
 LINE_BREAK = re.compile(r"\r\n?|\n")
+_BREAKS = ("\r", "\n")
 
 
 def _line_starts(text: str) -> tuple[int, ...]:
@@ -120,18 +121,17 @@ def anchors(text: str, runs: Sequence[Run]) -> tuple[tuple[int, int, int], ...]:
         if run.editable and isinstance(run.bounds, range) and run.text:
             # Text as written in the file: anchors only at its start and after line breaks.
             first = run.bounds[0]
-            if first != expected or previous == "\n":
+            if first != expected or previous in _BREAKS:
                 found.append((offset, *line_and_column(text, first)))
-            newline = run.text.find("\n")
-            while 0 <= newline < len(run.text) - 1:
-                found.append((offset + newline + 1, *line_and_column(text, first + newline + 1)))
-                newline = run.text.find("\n", newline + 1)
+            for match in LINE_BREAK.finditer(run.text):
+                if match.end() < len(run.text):
+                    found.append((offset + match.end(), *line_and_column(text, first + match.end())))
             expected, previous = first + len(run.text), run.text[-1]
             offset += len(run.text)
             continue
         for index, char in enumerate(run.text):
             actual = run.bounds[index] if run.editable or index == 0 else expected
-            if actual != expected or previous == "\n":
+            if actual != expected or previous in _BREAKS:
                 found.append((offset, *line_and_column(text, actual)))
             expected = actual + 1
             previous = char
@@ -144,6 +144,8 @@ def located_segment(text: str, path: str, segment_id: str, runs: Sequence[Run], 
     runs = tuple(runs)
     points = anchors(text, runs)
     _, line, column = points[0] if points else (0, *line_and_column(text, runs[0].start if runs else 0))
+    if len(points) == 1 and points[0][0] == 0:
+        points = ()  # the target runs in step with one line of the file: line and column say it all
     segment = Segment(id=segment_id, target=joined(runs), file=path, line=line, column_offset=column, anchors=points, **fields)
     return Located(segment, runs)
 

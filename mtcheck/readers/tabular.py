@@ -198,8 +198,9 @@ def _written_row(row: TableRow, new_target: str, delimiter: str) -> str:
     cells = list(row.record.cells)
     cells[row.header.index("target")] = new_target
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, quotechar=QUOTE, lineterminator="").writerow(cells)
-    return buffer.getvalue()
+    # The terminator's characters are what the writer quotes cells for; it is cut off after.
+    csv.writer(buffer, delimiter=delimiter, quotechar=QUOTE, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()[:-2]
 
 
 def rewrite_table(text: str, path: str, changes: dict[str, str]) -> str:
