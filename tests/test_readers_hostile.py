@@ -167,6 +167,9 @@ def test_xml_is_read_as_an_xml_parser_reads_it(tmp_path, document, target):
 def test_json_constants_that_are_not_json_are_refused(tmp_path, value, word):
     path = write(tmp_path, "n.json", '{"b": "The millet group said.",\n "a": %s}' % value)
     assert_refused(check(path), f"{path}:2: not valid JSON: {word} is not a JSON value")
+    before = path.read_bytes()
+    assert_refused(invoke(["fix", str(path), *FIX[1:]]), "is not a JSON value")
+    assert path.read_bytes() == before
 
 
 def test_a_5000_digit_integer_is_just_a_number(tmp_path):

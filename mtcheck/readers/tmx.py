@@ -4,8 +4,9 @@ The source language is the header's `srclang` (the first <tuv> when it is `*all*
 missing); the target is the first other <tuv>, an English one (`en`, `en-US` ...) when a
 unit has several. translate-toolkit's tmxunit is not used: it takes the first two <tuv>s
 as source and target whatever their languages. Read with mtcheck's positional XML tree
-after a defusedxml check. Segment id: the tu's `tuid`, else its 1-based position (with `#2` appended when
-that number is another unit's tuid); two units with the same tuid are refused.
+(expat under defusedxml's rules). Segment id: the tu's `tuid`, else its 1-based position
+(with `#2` appended when that number is another unit's tuid); two units with the same
+tuid are refused.
 Inline <bpt>/<ept>/<it>/<ph>/<ut> are code (U+FFFC placeholders); <hi> is text. A <note>
 of the tu or of the target tuv can carry `mtcheck: ignore[...]`.
 """

@@ -3,10 +3,11 @@
 Units are enumerated with translate-toolkit's storage classes (translate.storage.xliff for
 1.2, translate.storage.xliff2 for 2.0), which supply ids, sources and notes. Targets are
 taken from mtcheck's positional XML tree (readers.xmltree) so that every character of a
-target maps to the file and `fix` rewrites only the changed characters. defusedxml checks
-the document first.
+target maps to the file and `fix` rewrites only the changed characters. That tree is
+built by expat under defusedxml's rules, before translate-toolkit sees the document.
 
-Segment ids: XLIFF 1.2 the trans-unit id; XLIFF 2.0 translate-toolkit's id (`unit` for a
+Segment ids: XLIFF 1.2 the trans-unit id (`unit-N` without one, `#2` appended when that is
+another unit's id); XLIFF 2.0 translate-toolkit's id (`unit` for a
 unit with one segment, `unit::segment` otherwise). With several <file> elements the id is
 prefixed with the file's `original` (1.2) or `id` (2.0) and a slash.
 
