@@ -278,8 +278,9 @@ def test_utf16_without_bom_is_detected_and_kept(tmp_path, codec):
     assert path.read_bytes() == "一 line.\nThe Xiaomi Group said.\n".encode(codec)
 
 
-def test_binary_with_nul_bytes_is_still_refused(tmp_path):
-    path = write(tmp_path, "b.txt", bytes(range(256)) * 8)
+@pytest.mark.parametrize("data", [bytes(range(256)) * 8, b"Some UTF-8 text with one\x00 NUL byte in it.\n" * 3])
+def test_binary_with_nul_bytes_is_still_refused(tmp_path, data):
+    path = write(tmp_path, "b.txt", data)
     with pytest.raises(InputError, match="binary file"):
         read_segments(str(path))
 

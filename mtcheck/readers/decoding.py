@@ -65,14 +65,15 @@ def decode_file(path: str | Path, encoding: str | None = None, *, allow_empty: b
 
 
 def utf16_without_bom(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" when `data` looks like UTF-16 text without a BOM: its NUL
-    bytes (the high byte of ASCII characters) nearly all on one side of the 16-bit units,
-    and the whole decoding to text without control characters other than line breaks and tabs."""
+    """"utf-16-le" or "utf-16-be" when `data` looks like UTF-16 text without a BOM: NUL bytes
+    (the high byte of ASCII characters: English text, line breaks, spaces) in at least one
+    unit of eight and nearly all on one side of the 16-bit units, and the whole decoding to
+    text without control characters other than line breaks and tabs."""
     if len(data) % 2:
         return None
     head = data[:8192]
     even, odd = head[0::2].count(0), head[1::2].count(0)
-    if min(even, odd) * 4 > max(even, odd):
+    if min(even, odd) * 4 > max(even, odd) or max(even, odd) * 8 < len(head) // 2:
         return None
     codec = "utf-16-le" if odd > even else "utf-16-be"
     try:
