@@ -9,7 +9,8 @@ translator comments (`# ...`) carry suppressions.
 Segment id: the msgid, prefixed with `msgctxt::` when the entry has a context, with
 `[N]` appended for plural form N. Two entries with the same msgctxt and msgid are refused
 (as by msgfmt); a context-qualified or plural id that equals another entry's msgid
-(msgctxt `a` + msgid `b` beside msgid `a::b`) gets `#2` appended. Source: the msgid (msgid_plural for forms N >= 1).
+(msgctxt `a` + msgid `b` beside msgid `a::b`) gets `#2` appended. Source: the msgid
+(msgid_plural for forms N >= 1).
 """
 
 from __future__ import annotations
