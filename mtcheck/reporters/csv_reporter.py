@@ -3,6 +3,10 @@
 The nested fields are flattened: `fix` becomes `fix_replacement` and `fix_applicability`
 (empty when a finding has no fix), and the lists `suggestions` and `evidence` are joined
 with " | ". pandas is imported only when a CSV report is rendered.
+
+Every text cell that begins with `=`, `+`, `-`, `@`, a tab or a CR gets a leading `'`, as
+OWASP recommends against CSV (formula) injection: a spreadsheet shows it as text instead
+of running it as a formula.
 """
 
 from __future__ import annotations
@@ -17,6 +21,14 @@ COLUMNS = (
     "suggestions", "confidence", "fix_replacement", "fix_applicability", "evidence",
 )
 INTEGER_COLUMNS = ("line", "column", "start", "end")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    """A text cell that a spreadsheet would read as a formula, prefixed with `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def finding_row(finding) -> dict:
@@ -37,7 +49,8 @@ class CsvReporter(Reporter):
     def render(self, result: RunResult, context: ReportContext) -> str:
         import pandas as pd
 
-        frame = pd.DataFrame([finding_row(f) for f in result.findings], columns=list(COLUMNS))
+        rows = [{column: neutralise_cell(value) for column, value in finding_row(f).items()} for f in result.findings]
+        frame = pd.DataFrame(rows, columns=list(COLUMNS))
         for column in INTEGER_COLUMNS:
             frame[column] = frame[column].astype("Int64")  # keeps None empty, not "2.0"
         return frame.to_csv(index=False, lineterminator="\n")
