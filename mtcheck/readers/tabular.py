@@ -7,6 +7,7 @@ import io
 
 from ..errors import InputError
 from ..models import Segment
+from ..visible import excerpt
 from .decoding import decode_file
 
 KNOWN_COLUMNS = ("id", "source", "target", "reference")
@@ -30,7 +31,7 @@ def read_table(path: str, encoding: str | None = None) -> list[Segment]:
             header = [cell.strip().lower() for cell in row]
             unknown = [name for name in header if name not in KNOWN_COLUMNS]
             if unknown:
-                raise InputError(f"unknown column {unknown[0]!r}", where=path, line=line, hint=f"use the columns {', '.join(KNOWN_COLUMNS)}")
+                raise InputError(f"unknown column {excerpt(unknown[0])}", where=path, line=line, hint=f"use the columns {', '.join(KNOWN_COLUMNS)}")
             if "target" not in header:
                 raise InputError("no 'target' column in the header", where=path, line=line, hint="name the translated column 'target'")
             continue
