@@ -6,10 +6,12 @@ with " | ". pandas is imported only when a CSV report is rendered.
 
 Every text cell that begins with `=`, `+`, `-`, `@`, a tab or a CR gets a leading `'`, as
 OWASP recommends against CSV (formula) injection: a spreadsheet shows it as text instead
-of running it as a formula.
+of running it as a formula. A report with a CR inside a cell quotes every text cell.
 """
 
 from __future__ import annotations
+
+import csv
 
 from ..models import RunResult
 from .base import ReportContext, Reporter
@@ -53,4 +55,7 @@ class CsvReporter(Reporter):
         frame = pd.DataFrame(rows, columns=list(COLUMNS))
         for column in INTEGER_COLUMNS:
             frame[column] = frame[column].astype("Int64")  # keeps None empty, not "2.0"
-        return frame.to_csv(index=False, lineterminator="\n")
+        # Python 3.11's csv writer leaves a cell with a lone CR unquoted, which splits the row
+        # for every reader: quote every text cell then.
+        has_cr = any(isinstance(value, str) and "\r" in value for row in rows for value in row.values())
+        return frame.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
