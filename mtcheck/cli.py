@@ -18,6 +18,7 @@ from .errors import MtcheckError
 from .models import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 REPORTS_DIR = Path("reports")
 
 
@@ -35,6 +36,12 @@ class MtcheckGroup(click.Group):
             ctx.exit(EXIT_ERROR)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # `mtcheck check ... | head`: not a crash, but not a result either
+            click.echo("mtcheck: error: output closed before the report was complete (broken pipe)", err=True)
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("mtcheck: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except Exception as exc:
             from .errors import internal_error_line
 

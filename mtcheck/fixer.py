@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .errors import InputError
 from .models import Applicability, Edit, Finding, Segment
+from .visible import visible
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,8 @@ class EncodableFixes:
 
     def warnings(self) -> list[str]:
         return [
-            f"{finding.file}: segment {finding.segment}: {finding.rule} fix not applied: "
-            f"{self.encoding} cannot encode {char!r} (U+{ord(char):04X}) (pass --encoding utf-8 if the file may change encoding, or fix it by hand)"
+            visible(f"{finding.file}: segment {finding.segment}: {finding.rule} fix not applied: "
+                    f"{self.encoding} cannot encode {char!r} (U+{ord(char):04X}) (fix it by hand)")
             for finding, char in self.skipped.values()
         ]
 

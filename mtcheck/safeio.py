@@ -353,8 +353,11 @@ def replace_in_place(path: str | Path, data: bytes, snapshot: Snapshot | None, *
     if dest.through or dest.info is None:
         raise OutputError("not a regular file; cannot fix it in place", where=where, hint="use -o PATH")
     target, info = dest.target, dest.info
-    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
-        raise OutputError(f"file is read-only (mode {stat.S_IMODE(info.st_mode):04o})", where=where, hint=f"make it writable (chmod u+w {where}) or write elsewhere with -o PATH")
+    mode = stat.S_IMODE(info.st_mode)
+    if not mode & 0o222:
+        raise OutputError(f"file is read-only (mode {mode:04o})", where=where, hint=f"make it writable (chmod u+w {where}) or write elsewhere with -o PATH")
+    if not os.access(target, os.W_OK):
+        raise OutputError(f"file is not writable by you (mode {mode:04o}, owner uid {info.st_uid})", where=where, hint="write elsewhere with -o PATH")
     hard_links = info.st_nlink > 1
     if hard_links and not backup:
         raise OutputError(f"file has {info.st_nlink} hard links and is rewritten in place, which needs a backup", where=where, hint="drop --no-backup")

@@ -68,3 +68,16 @@ def test_findings_and_usage_errors_keep_their_exit_codes(mt_file):
     assert CliRunner().invoke(main, ["check", str(mt_file), *BASE]).exit_code == 1
     assert CliRunner().invoke(main, ["check", str(mt_file), *BASE, "--fail-on", "never"]).exit_code == 0
     assert CliRunner().invoke(main, ["check", str(mt_file), "--format", "nope"]).exit_code == 2
+
+
+@pytest.mark.parametrize("exception,code,line", [
+    (BrokenPipeError(32, "Broken pipe"), 2, "mtcheck: error: output closed before the report was complete (broken pipe)"),
+    (KeyboardInterrupt(), 130, "mtcheck: interrupted"),
+])
+def test_broken_pipe_and_interrupt_are_not_findings(mt_file, monkeypatch, exception, code, line):
+    def stop(*_args, **_kwargs):
+        raise exception
+
+    monkeypatch.setattr(mtcheck.api, "check_segments", stop)
+    result = CliRunner().invoke(main, ["check", str(mt_file), *BASE])
+    assert result.exit_code == code and result.output.splitlines() == [line]

@@ -9,7 +9,6 @@ import stat
 import threading
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from mtcheck import safeio
@@ -19,6 +18,7 @@ from mtcheck.errors import InputError
 from mtcheck.safeio import atomic_write, orphaned_temps
 
 from .conftest import RULES_GLOSSARY
+from .test_cli import runner  # noqa: F401  (the CliRunner fixture)
 
 BASE = ["--no-default-glossary", "--glossary", RULES_GLOSSARY, "--no-embed"]
 ORIGINAL = "They record record sales.\nAll fine here.\n"
@@ -27,15 +27,9 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 @pytest.fixture
-def runner():
-    return CliRunner()
-
-
-@pytest.fixture
 def mt_file(tmp_path):
-    path = tmp_path / "mt.txt"
-    path.write_text(ORIGINAL, encoding="utf-8")
-    return path
+    (tmp_path / "mt.txt").write_text(ORIGINAL, encoding="utf-8")
+    return tmp_path / "mt.txt"
 
 
 def fix_in_place(runner, path, *extra):
