@@ -27,6 +27,7 @@ from typing import Iterable, Mapping, Sequence
 from . import __version__
 from .errors import ConfigError
 from .models import Finding, RunResult
+from .visible import excerpt
 
 FORMAT_VERSION = 1
 DEFAULT_PATH = ".mtcheck-baseline.json"
@@ -144,7 +145,7 @@ def load_baseline(path: str) -> Baseline:
     if not isinstance(data, dict) or data.get("tool") != "mtcheck" or not isinstance(data.get("findings"), list):
         raise ConfigError("not an mtcheck baseline (no tool/findings keys)", where=path, hint="recreate it with `mtcheck baseline create`")
     if data.get("baseline_format") != FORMAT_VERSION:
-        raise ConfigError(f"unsupported baseline format {data.get('baseline_format')!r}", where=path, hint="recreate it with this mtcheck version")
+        raise ConfigError(f"unsupported baseline format {excerpt(data.get('baseline_format'))}", where=path, hint="recreate it with this mtcheck version")
     entries = []
     for number, item in enumerate(data["findings"], start=1):
         try:

@@ -18,23 +18,51 @@ from .errors import MtcheckError
 from .models import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 REPORTS_DIR = Path("reports")
 
 
 class MtcheckGroup(click.Group):
-    """Turns MtcheckError into a one-line message and exit status 2."""
+    """Turns MtcheckError into a one-line message and exit status 2, and any other
+    exception (a bug) into one `internal error` line and exit status 2 as well: 1 means
+    findings, never a crash. `--debug` (or MTCHECK_DEBUG=1) adds the traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except MtcheckError as exc:
+            _traceback_when_debugging(ctx)
             click.echo(f"mtcheck: error: {exc.one_line()}", err=True)
             ctx.exit(EXIT_ERROR)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:  # `mtcheck check ... | head`: not a crash, but not a result either
+            click.echo("mtcheck: error: output closed before the report was complete (broken pipe)", err=True)
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("mtcheck: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Exception as exc:
+            from .errors import internal_error_line
+
+            _traceback_when_debugging(ctx)
+            click.echo(internal_error_line(exc), err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def _traceback_when_debugging(ctx: click.Context) -> None:
+    import os
+
+    if ctx.params.get("debug") or os.environ.get("MTCHECK_DEBUG", "") not in ("", "0"):
+        import traceback
+
+        traceback.print_exc()
 
 
 @click.group(cls=MtcheckGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="mtcheck")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback (also MTCHECK_DEBUG=1).")
+def main(debug: bool) -> None:
     """Find literal mistranslations in English machine translation of Chinese text
     ("millet" for Xiaomi, "the nineteen major" for the 19th National Congress) and write
     correction reports with suggested fixes."""
@@ -143,19 +171,16 @@ def _report_path(fmt: str, files: Sequence[str]) -> Path:
 
 
 def write_output(text: str | Iterable[str], output: str | None) -> None:
-    """Write a report (a string, or its consecutive pieces) to stdout or, atomically, to a file."""
+    """Write a report (a string, or its consecutive pieces) to stdout or to a file
+    (mtcheck.safeio: atomic for regular files, written through devices and FIFOs)."""
     pieces = (text,) if isinstance(text, str) else text
     if output in (None, "-"):
         for block in _blocks(pieces):
             click.echo(block, nl=False)
         return
-    from .fixer import atomic_write
+    from .safeio import write_file
 
-    path = Path(output)
-    if path.is_dir():
-        raise MtcheckError("--output is a directory", where=str(path), hint="name a file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, (piece.encode("utf-8") for piece in pieces))
+    write_file(output, (piece.encode("utf-8") for piece in pieces))
 
 
 def _blocks(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
@@ -249,30 +274,33 @@ def _narrow(result, files: Sequence[str], options, diff_ref: str | None, params:
 def fix(file, output, in_place, no_backup, unsafe_fixes, show_diff, **params):
     """Apply suggested fixes to FILE; without --output or --in-place only show the diff."""
     from .api import check_segments
-    from .fixer import fix_until_stable, unified_diff, write_fixed
+    from .fixer import EncodableFixes, encode_fixed, fix_until_stable, unified_diff
     from .readers import decode_file, read_segments, rewrite_file
+    from .safeio import Snapshot, orphaned_temps, replace_in_place, write_file
 
     if output and in_place:
         raise MtcheckError("--output and --in-place exclude each other", hint="choose one")
     options = build_options(params)
+    snapshot = Snapshot.take(file) if in_place else None
     segments = _read_all([file], params, options.include_fuzzy)
-    fixed, passes = fix_until_stable(segments, lambda current: check_segments(current, options).findings, unsafe=unsafe_fixes)
-    changes = {after.id: after.target for before, after in zip(segments, fixed) if before.target != after.target}
     decoded = decode_file(file, params.get("encoding"))
+    encodable = EncodableFixes(decoded.encoding)
+    fixed, passes = fix_until_stable(segments, lambda current: encodable(check_segments(current, options).findings), unsafe=unsafe_fixes)
+    for message in encodable.warnings():
+        click.echo(f"mtcheck: warning: {message}", err=True)
+    changes = {after.id: after.target for before, after in zip(segments, fixed) if before.target != after.target}
     new_text = rewrite_file(decoded, changes)
     if show_diff and changes:
         click.echo(unified_diff(file, decoded.text, new_text), nl=False)
-    data = new_text.encode(decoded.encoding)
+    data = encode_fixed(new_text, decoded.encoding, file)
     if in_place and changes:
-        saved = write_fixed(file, data, backup=not no_backup)
+        for temp in orphaned_temps(file):
+            click.echo(f"mtcheck: warning: {temp} was left by an interrupted write (the original was kept); delete it", err=True)
+        saved = replace_in_place(file, data, snapshot, backup=not no_backup)
         if saved:
             click.echo(f"mtcheck: backup of the original kept at {saved}", err=True)
     elif output:
-        out = Path(output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        from .fixer import atomic_write
-
-        atomic_write(out, data)
+        write_file(output, data)
     click.echo(f"mtcheck: {len(changes)} segment(s) changed in {passes} pass(es)" + ("" if unsafe_fixes else "; unsafe fixes not applied (--unsafe-fixes)"), err=True)
     sys.exit(EXIT_OK)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .models import Severity
+from .visible import excerpt
 
 KEYS = {
     "glossaries": "list of glossary paths (relative to the config file)",
@@ -36,7 +37,7 @@ def _as_list(value, key: str, where: str) -> list[str]:
         return [item.strip() for item in value.replace("\n", ",").split(",") if item.strip()]
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return value
-    raise ConfigError(f"key {key!r} must be a list of strings", where=where)
+    raise ConfigError(f"key {excerpt(key)} must be a list of strings", where=where)
 
 
 def _as_bool(value, key: str, where: str) -> bool:
@@ -44,7 +45,7 @@ def _as_bool(value, key: str, where: str) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in {"true", "yes", "1", "false", "no", "0"}:
         return value.strip().lower() in {"true", "yes", "1"}
-    raise ConfigError(f"key {key!r} must be true or false", where=where)
+    raise ConfigError(f"key {excerpt(key)} must be true or false", where=where)
 
 
 def normalise(raw: dict, where: str, base: Path) -> dict:
@@ -52,7 +53,7 @@ def normalise(raw: dict, where: str, base: Path) -> dict:
     for key, value in raw.items():
         name = key.replace("-", "_")
         if name not in KEYS:
-            raise ConfigError(f"unknown key {key!r}", where=where, hint=f"known keys: {', '.join(KEYS)}")
+            raise ConfigError(f"unknown key {excerpt(key)}", where=where, hint=f"known keys: {', '.join(KEYS)}")
         if name == "glossaries":
             config[name] = [str((base / path)) if not Path(path).is_absolute() else path for path in _as_list(value, key, where)]
         elif name in {"select", "ignore"}:
@@ -95,6 +96,15 @@ def normalise(raw: dict, where: str, base: Path) -> dict:
     return config
 
 
+def ini_error(exc: configparser.Error) -> str:
+    """What is wrong with an INI file, by line number: configparser's own message quotes
+    whole lines of the file, which may not be a configuration file at all."""
+    if isinstance(exc, configparser.ParsingError) and getattr(exc, "errors", None):
+        return f"invalid INI: line {exc.errors[0][0]} is not `key = value` or a [section]"
+    lineno = getattr(exc, "lineno", None)
+    return f"invalid INI at line {lineno}: {type(exc).__name__}" if lineno else f"invalid INI: {type(exc).__name__}"
+
+
 def _read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -126,7 +136,7 @@ def _load_file(file: Path, explicit: bool) -> dict | None:
         try:
             parser.read(file, encoding="utf-8")
         except configparser.Error as exc:
-            raise ConfigError(f"invalid INI: {exc.message}", where=where) from None
+            raise ConfigError(ini_error(exc), where=where) from None
         if not parser.has_section("mtcheck"):
             return {} if explicit else None
         return normalise(dict(parser.items("mtcheck")), f"{where} [mtcheck]", file.parent)

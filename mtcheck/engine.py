@@ -57,8 +57,9 @@ def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None,
     for _, group in groupby(segments, key=lambda segment: segment.file):
         findings.extend(check_document(list(group), context))
     context.timings["check"] = context.timings.get("check", 0.0) + time.perf_counter() - check_started
-    findings = suppress_inline(segments, findings, context)
+    # Filter first: a suppression is used only by a finding that would have been reported.
     findings = [f for f in findings if f.confidence >= options.min_confidence]
+    findings = suppress_inline(segments, findings, context, reported=drop_nested)
     findings = sorted(drop_nested(findings), key=lambda f: f.sort_key)
     scores, overall = segment_scores(segments, [f for f in findings if f.category != "suppression"])  # SP001 is not a translation error
     return RunResult(

@@ -5,6 +5,10 @@ The CLI turns any `MtcheckError` into that line on stderr and exit status 2.
 
 from __future__ import annotations
 
+from .visible import visible
+
+MAX_INTERNAL_MESSAGE = 300
+
 
 class MtcheckError(Exception):
     """An error caused by the user's input or options, not a bug in mtcheck."""
@@ -21,7 +25,7 @@ class MtcheckError(Exception):
         if self.where:
             location = f"{self.where}:{self.line}: " if self.line else f"{self.where}: "
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{location}{self.what}{hint}"
+        return visible(f"{location}{self.what}{hint}")
 
 
 class InputError(MtcheckError):
@@ -38,3 +42,15 @@ class ModelError(MtcheckError):
 
 class ConfigError(MtcheckError):
     """A configuration file or option is invalid."""
+
+
+class OutputError(MtcheckError):
+    """A report, corrected file or backup cannot be written."""
+
+
+def internal_error_line(exc: BaseException) -> str:
+    """The one line printed for a bug (an exception that is not an MtcheckError)."""
+    message = visible(str(exc))
+    if len(message) > MAX_INTERNAL_MESSAGE:
+        message = message[:MAX_INTERNAL_MESSAGE] + "…"
+    return f"mtcheck: internal error: {type(exc).__name__}: {message}; rerun with --debug for the traceback"

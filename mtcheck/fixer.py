@@ -1,17 +1,15 @@
-"""Apply fixes: sorted, non-overlapping edits, repeated until stable, written atomically."""
+"""Apply fixes: sorted, non-overlapping edits, repeated until stable, in the file's encoding
+(writing them is mtcheck.safeio's job)."""
 
 from __future__ import annotations
 
 import difflib
-import os
-import shutil
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
 
 from .errors import InputError
 from .models import Applicability, Edit, Finding, Segment
+from .visible import visible
 
 
 @dataclass(frozen=True)
@@ -83,8 +81,6 @@ def fix_until_stable(
 ) -> tuple[list[Segment], int]:
     """Check, fix, re-check the fixed text, until no fix changes anything. Returns the fixed
     segments and the number of passes that changed something."""
-    from dataclasses import replace
-
     current = list(segments)
     passes = 0
     for _ in range(max_passes):
@@ -103,57 +99,58 @@ def unified_diff(path: str, before: str, after: str) -> str:
     ))
 
 
-def atomic_write(path: str | Path, data: bytes | Iterable[bytes]) -> None:
-    """Write `data` (bytes, or consecutive pieces of bytes) to a temporary file beside
-    `path`, fsync it, then rename over `path`."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+class EncodableFixes:
+    """A filter for the findings a fix pass applies: fixes whose replacement the file's
+    encoding cannot hold (an em dash in a latin-1 file) are left out, and remembered so
+    that each can be named in a warning."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        self.skipped: dict[tuple, tuple[Finding, str]] = {}
+
+    def __call__(self, findings: Sequence[Finding]) -> list[Finding]:
+        kept: list[Finding] = []
+        for finding in findings:
+            bad = self._unencodable(finding)
+            if bad is None:
+                kept.append(finding)
+                continue
+            key = (finding.file, finding.segment, finding.rule, finding.start, finding.end, finding.text)
+            self.skipped.setdefault(key, (finding, bad))
+            kept.append(replace(finding, fix=None))
+        return kept
+
+    def _unencodable(self, finding: Finding) -> str | None:
+        """The first character of the finding's fix that the encoding cannot hold."""
+        if finding.fix is None:
+            return None
+        for edit in finding.fix.edits:
+            for char in edit.replacement:
+                if not _encodes(char, self.encoding):
+                    return char
+        return None
+
+    def warnings(self) -> list[str]:
+        return [
+            visible(f"{finding.file}: segment {finding.segment}: {finding.rule} fix not applied: "
+                    f"{self.encoding} cannot encode {char!r} (U+{ord(char):04X}) (fix it by hand)")
+            for finding, char in self.skipped.values()
+        ]
+
+
+def _encodes(char: str, encoding: str) -> bool:
     try:
-        with os.fdopen(fd, "wb") as handle:
-            for piece in (data,) if isinstance(data, (bytes, bytearray)) else data:
-                handle.write(piece)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def encode_fixed(text: str, encoding: str, where: str) -> bytes:
+    """The fixed text in the file's encoding; a one-line error (nothing written) when a
+    character cannot be encoded."""
     try:
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
-def backup_path(path: str | Path) -> Path:
-    """FILE.bak, or FILE.bak.N when earlier backups exist (a backup is never overwritten)."""
-    path = Path(path)
-    candidate = path.with_name(path.name + ".bak")
-    number = 1
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.bak.{number}")
-        number += 1
-    return candidate
-
-
-def write_fixed(path: str | Path, data: bytes, *, backup: bool) -> Path | None:
-    """Replace `path` atomically, keeping a copy of the original first when asked."""
-    saved = None
-    if backup:
-        saved = backup_path(path)
-        try:
-            shutil.copy2(path, saved)
-        except OSError as exc:
-            raise InputError(f"cannot write backup {saved}: {exc.strerror}", where=str(path), hint="use --no-backup or free the location") from None
-    atomic_write(path, data)
-    return saved
+        return text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        char = exc.object[exc.start]
+        raise InputError(f"the fixed text has {char!r} (U+{ord(char):04X}), which {encoding} cannot encode; nothing written", where=where, hint="fix it by hand") from None

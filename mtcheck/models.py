@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping
 
+from .visible import excerpt
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is. Ordered: info < warning < error."""
@@ -32,7 +34,7 @@ class Severity(str, enum.Enum):
             return cls(str(value).strip().lower())
         except ValueError:
             raise ValueError(
-                f"unknown severity {value!r}: use one of error, warning, info"
+                f"unknown severity {excerpt(str(value))}: use one of error, warning, info"
             ) from None
 
 

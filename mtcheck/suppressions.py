@@ -20,7 +20,7 @@ nothing as SP001 (unused-suppression), like ruff's unused-noqa.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .models import Finding, Segment, Severity
 from .registry import RULES, Rule, register_rule
@@ -70,20 +70,27 @@ def _matches(pattern: str, rule: str) -> bool:
     return pattern == ALL or rule.startswith(pattern)
 
 
-def apply_suppressions(segments: Sequence[Segment], findings: Sequence[Finding], enabled: set[str]) -> tuple[list[Finding], list[tuple[Segment, str]]]:
+Reported = Callable[[Sequence[Finding]], Sequence[Finding]]
+
+
+def apply_suppressions(segments: Sequence[Segment], findings: Sequence[Finding], enabled: set[str], reported: Reported | None = None) -> tuple[list[Finding], list[tuple[Segment, str]]]:
     """Drop findings suppressed inline. Returns the kept findings and (segment, pattern)
-    for every suppression pattern that matched nothing although all its rules ran."""
+    for every suppression pattern that matched nothing although all its rules ran.
+
+    `reported` picks, from all findings, those a report would show without suppressions
+    (the engine drops findings nested in longer ones): only those use a suppression, so
+    `ignore[GL001]` over a GL001 hit that would not have been shown is still unused."""
     patterns = {(s.file, s.id): suppressed_codes(s) for s in segments if s.meta and s.meta.get("suppress")}
     if not patterns:
         return list(findings), []
+
+    def matching(finding: Finding) -> list[str]:
+        return [p for p in patterns.get((finding.file, finding.segment), ()) if _matches(p, finding.rule)]
+
     used: set[tuple[str, str, str]] = set()
-    kept: list[Finding] = []
-    for finding in findings:
-        matching = [p for p in patterns.get((finding.file, finding.segment), ()) if _matches(p, finding.rule)]
-        if matching:
-            used.update((finding.file, finding.segment, p) for p in matching)
-        else:
-            kept.append(finding)
+    for finding in reported(findings) if reported else findings:
+        used.update((finding.file, finding.segment, p) for p in matching(finding))
+    kept = [finding for finding in findings if not matching(finding)]
     unused: list[tuple[Segment, str]] = []
     for segment in segments:
         for pattern in patterns.get((segment.file, segment.id), ()):
@@ -101,12 +108,12 @@ def unused_message(pattern: str) -> str:
     return f"unused suppression: no {what} finding in this segment (remove the `mtcheck: ignore` comment)"
 
 
-def suppress_inline(segments: Sequence[Segment], findings: Sequence[Finding], context) -> list[Finding]:
+def suppress_inline(segments: Sequence[Segment], findings: Sequence[Finding], context, reported: Reported | None = None) -> list[Finding]:
     """The engine's suppression step: findings minus the suppressed ones, plus an SP001
     finding for each unused suppression (when SP001 is enabled)."""
     from .context import make_finding
 
-    kept, unused = apply_suppressions(segments, findings, context.enabled)
+    kept, unused = apply_suppressions(segments, findings, context.enabled, reported)
     if context.wants(UNUSED):
         kept.extend(make_finding(UNUSED, segment, 0, 0, unused_message(pattern), options=context.options) for segment, pattern in unused)
     return kept

@@ -146,3 +146,40 @@ def test_bad_jobs_value_is_a_one_line_error(project, value):
 def test_negative_jobs_on_the_command_line_is_a_usage_error(project):
     write(project, ".mtcheck.toml", COMMON_TOML)
     assert invoke(["check", "mt.txt", "--jobs", "-1"]).exit_code == 2
+
+
+SECRET = "root:x:0:0:s3cret-value:/root:/bin/bash"
+
+
+def test_a_configured_glossary_that_is_no_glossary_is_not_echoed(project):
+    (project / "passwd").write_text(f"{SECRET}\ndaemon:x:1:1:other-secret:/usr/sbin\n", encoding="utf-8")
+    write(project, ".mtcheck.toml", f'glossaries = ["{project / "passwd"}"]\nembed = false\n')
+    result = invoke(["check", "mt.txt"])
+    assert result.exit_code == 2
+    assert "not a glossary" in result.output
+    assert "s3cret" not in result.output and "root:x" not in result.output and "other-secret" not in result.output
+
+
+def test_glossary_errors_echo_a_short_escaped_excerpt(project):
+    long_value = "\x1b[2J" + "x" * 500
+    glossary = project / "g.csv"
+    glossary.write_text(f"source,approved,severity\n小米,Xiaomi,{long_value}\n", encoding="utf-8")
+    write(project, ".mtcheck.toml", f'glossaries = ["{glossary}"]\nembed = false\n')
+    result = invoke(["check", "mt.txt"])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1
+    assert "\x1b" not in result.output and "\\x1b[2J" in result.output
+    assert "x" * 60 not in result.output
+
+
+def test_ini_errors_give_the_line_not_its_text(project):
+    write(project, "setup.cfg", f"{SECRET}\n[mtcheck]\nfail_on = error\n")
+    result = invoke(["check", "mt.txt", "--no-embed"])
+    assert result.exit_code == 2 and "line 1" in result.output
+    assert "s3cret" not in result.output
+
+
+def test_unknown_key_from_a_file_is_an_escaped_excerpt(project):
+    write(project, ".mtcheck.toml", f'"k\\u001b[31m{"y" * 300}" = 1\n')
+    result = invoke(["check", "mt.txt", "--no-embed"])
+    assert result.exit_code == 2 and "unknown key" in result.output
+    assert "\x1b" not in result.output and "y" * 60 not in result.output

@@ -105,3 +105,42 @@ def test_plain_text_comments_are_text_not_suppressions(tmp_path):
     path = tmp_path / "plain.txt"
     path.write_text("They set a record record. # mtcheck: ignore[RP001]\n", encoding="utf-8")
     assert invoke(["check", str(path), *CLI_BASE]).exit_code == 1
+
+
+# A GL001 hit on an ambiguous term without a model has a low confidence (0.24 here).
+AMBIGUOUS = "The survey produced large data quickly."
+
+
+@pytest.mark.parametrize(
+    "min_confidence,expected",
+    [
+        (0.0, []),  # the GL001 hit is reported, so the suppression hides it
+        (0.5, ["SP001"]),  # the hit is below --min-confidence: nothing was hidden
+    ],
+)
+def test_a_suppression_is_used_only_by_a_finding_that_would_be_reported(min_confidence, expected):
+    from .conftest import RULES_GLOSSARY
+
+    segment = seg(AMBIGUOUS, "GL001")
+    result = check_segments([segment], options(glossaries=(RULES_GLOSSARY,), min_confidence=min_confidence))
+    assert [f.rule for f in result.findings] == expected
+
+
+def test_a_finding_that_the_report_would_drop_does_not_use_a_suppression():
+    from mtcheck.suppressions import apply_suppressions
+    from .test_reporters import finding
+
+    segment = seg("Phones from HUAWEI sold well.", "GL001,GL002")
+    hidden = finding(segment, 12, 18, rule="GL001")
+    shown = finding(segment, 12, 18, rule="GL002")
+    kept, unused = apply_suppressions([segment], [hidden, shown], {"GL001", "GL002"}, reported=lambda found: [f for f in found if f.rule != "GL001"])
+    assert kept == [] and [pattern for _, pattern in unused] == ["GL001"]
+
+
+def test_cli_po_suppression_of_an_unreported_rule_gives_sp001(tmp_path):
+    from .conftest import RULES_GLOSSARY
+
+    path = tmp_path / "t.po"
+    path.write_text(f'# mtcheck: ignore[GL001]\nmsgid "a"\nmsgstr "{AMBIGUOUS} Phones from HUAWEI sold well."\n', encoding="utf-8")
+    result = invoke(["check", str(path), "--no-embed", "--no-default-glossary", "--glossary", RULES_GLOSSARY, "--min-confidence", "0.5", "--format", "jsonl"])
+    assert sorted(line.split('"rule": "')[1][:5] for line in result.output.splitlines() if '"rule"' in line) == ["GL002", "SP001"]

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtcheck.fixer import apply_edits, atomic_write, backup_path, fix_until_stable, write_fixed
+from mtcheck.fixer import apply_edits, fix_until_stable
+from mtcheck.safeio import Snapshot, atomic_write, backup_path, replace_in_place
 from mtcheck.models import Edit, Segment
 from mtcheck.readers import decode_file, read_segments, rewrite_file
 
@@ -132,8 +133,8 @@ def test_atomic_write_failure_leaves_original(tmp_path, monkeypatch):
 def test_backups_are_never_overwritten(tmp_path):
     path = tmp_path / "mt.txt"
     path.write_text("v1")
-    first = write_fixed(path, b"v2", backup=True)
-    second = write_fixed(path, b"v3", backup=True)
+    first = replace_in_place(path, b"v2", Snapshot.of(path), backup=True)
+    second = replace_in_place(path, b"v3", Snapshot.of(path), backup=True)
     assert first.name == "mt.txt.bak" and first.read_text() == "v1"
     assert second.name == "mt.txt.bak.1" and second.read_text() == "v2"
     assert path.read_text() == "v3"
@@ -153,8 +154,6 @@ def test_table_rewrite_touches_only_changed_rows(tmp_path):
 
 
 def test_atomic_write_accepts_pieces(tmp_path):
-    from mtcheck.fixer import atomic_write
-
     path = tmp_path / "out.json"
     atomic_write(path, (piece for piece in (b"{\n", b'  "a": 1', b"\n}\n")))
     assert path.read_bytes() == b'{\n  "a": 1\n}\n'

@@ -290,7 +290,7 @@ class ExemplarCache:
         """Write the encoder's vectors for this exemplar set atomically; False when the cache cannot be written."""
         import numpy as np
 
-        from ..fixer import atomic_write
+        from ..safeio import atomic_write
 
         buffer = io.BytesIO()
         np.savez(

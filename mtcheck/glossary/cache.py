@@ -90,7 +90,7 @@ def read_matcher(path: Path, glossary: Glossary) -> GlossaryMatcher | None:
 
 def write_matcher(path: Path, glossary: Glossary, matcher: GlossaryMatcher) -> bool:
     """Store the matcher's automata atomically; a cache that cannot be written is skipped."""
-    from ..fixer import atomic_write
+    from ..safeio import atomic_write
 
     try:
         data = pickle.dumps((FORMAT, glossary.digest, len(glossary), *matcher.automata), protocol=pickle.HIGHEST_PROTOCOL)

@@ -18,6 +18,7 @@ from ..errors import GlossaryError
 from ..models import GlossaryEntry, Severity
 from ..readers.tabular import allow_cells_up_to
 from ..textutil import normalize
+from ..visible import excerpt
 
 COLUMNS = (
     "source",
@@ -79,7 +80,7 @@ def _flag(value: str, column: str, path: str, line: int, default: bool) -> bool:
         return True
     if value in _NO:
         return False
-    raise GlossaryError(f"column {column!r} must be yes or no, got {value!r}", where=path, line=line)
+    raise GlossaryError(f"column {column!r} must be yes or no, got {excerpt(value)}", where=path, line=line)
 
 
 def _dialect_for(path: str) -> str:
@@ -130,8 +131,11 @@ def read_glossary_rows(path: str | Path, text: str | None = None) -> tuple[list[
             header = [cell.strip().lower() for cell in row]
             header_line = line
             unknown = [name for name in header if name not in COLUMNS]
+            if unknown and len(unknown) == len(header):  # not a glossary at all: echo none of it
+                problems.append(GlossaryProblem(path_str, line, f"not a glossary: the first row names none of the columns {', '.join(COLUMNS)}"))
+                return entries, problems
             if unknown:
-                problems.append(GlossaryProblem(path_str, line, f"unknown column {unknown[0]!r}; known columns: {', '.join(COLUMNS)}"))
+                problems.append(GlossaryProblem(path_str, line, f"unknown column {excerpt(unknown[0])}; known columns: {', '.join(COLUMNS)}"))
                 return entries, problems
             if "approved" not in header:
                 problems.append(GlossaryProblem(path_str, line, "header has no 'approved' column"))
@@ -161,10 +165,10 @@ def _entry_from_cells(cells: dict[str, str], path: str, line: int) -> GlossaryEn
         raise GlossaryError(str(exc), where=path, line=line) from None
     autofix = cells.get("autofix", "").strip().lower() or "safe"
     if autofix not in AUTOFIX_VALUES:
-        raise GlossaryError(f"column 'autofix' must be safe, unsafe or no, got {autofix!r}", where=path, line=line)
+        raise GlossaryError(f"column 'autofix' must be safe, unsafe or no, got {excerpt(autofix)}", where=path, line=line)
     domain = cells.get("domain", "").strip().lower()
     if domain and domain not in DOMAINS:
-        raise GlossaryError(f"unknown domain {domain!r}; use one of {', '.join(sorted(DOMAINS))}", where=path, line=line)
+        raise GlossaryError(f"unknown domain {excerpt(domain)}; use one of {', '.join(sorted(DOMAINS))}", where=path, line=line)
     entry = GlossaryEntry(
         approved=approved,
         wrong=_split(cells.get("wrong", "")),
@@ -184,7 +188,7 @@ def _entry_from_cells(cells: dict[str, str], path: str, line: int) -> GlossaryEn
         raise GlossaryError("'literal_sense' is set but 'intended_sense' is empty: the sense gate needs both", where=path, line=line)
     for rendering in entry.wrong:
         if _key(rendering, entry.case_sensitive) in {_key(a, entry.case_sensitive) for a in entry.approved + entry.variants}:
-            raise GlossaryError(f"{rendering!r} is listed both as approved and as wrong", where=path, line=line)
+            raise GlossaryError(f"{excerpt(rendering)} is listed both as approved and as wrong", where=path, line=line)
     return entry
 
 
@@ -210,20 +214,20 @@ def lint_glossary(entries: Sequence[GlossaryEntry], check_sorted: bool = True) -
         path, line = _line_of(entry)
         row_key = (_key(entry.preferred, False), entry.source)
         if row_key in seen_rows:
-            problems.append(GlossaryProblem(path, line, f"duplicate entry for {entry.preferred!r} (first at {seen_rows[row_key].origin})"))
+            problems.append(GlossaryProblem(path, line, f"duplicate entry for {excerpt(entry.preferred)} (first at {seen_rows[row_key].origin})"))
         seen_rows.setdefault(row_key, entry)
         for rendering in entry.wrong:
             key = _key(rendering, False)
             if key in seen_wrong and seen_wrong[key] is not entry:
                 other = seen_wrong[key]
                 if not (entry.case_sensitive or other.case_sensitive) or _key(rendering, True) in {_key(w, True) for w in other.wrong}:
-                    problems.append(GlossaryProblem(path, line, f"wrong rendering {rendering!r} also listed at {other.origin}"))
+                    problems.append(GlossaryProblem(path, line, f"wrong rendering {excerpt(rendering)} also listed at {other.origin}"))
             seen_wrong.setdefault(key, entry)
             owner = accepted.get(key)
             if owner is not None and owner is not entry:
                 exact_clash = _key(rendering, True) in {_key(a, True) for a in owner.approved + owner.variants}
                 if not (entry.case_sensitive or owner.case_sensitive) or exact_clash:
-                    problems.append(GlossaryProblem(path, line, f"wrong rendering {rendering!r} is approved at {owner.origin}"))
+                    problems.append(GlossaryProblem(path, line, f"wrong rendering {excerpt(rendering)} is approved at {owner.origin}"))
     if check_sorted:
         by_file: dict[str, list[GlossaryEntry]] = {}
         for entry in entries:
@@ -232,7 +236,7 @@ def lint_glossary(entries: Sequence[GlossaryEntry], check_sorted: bool = True) -
             for previous, current in zip(file_entries, file_entries[1:]):
                 if sort_key(current) < sort_key(previous):
                     path, line = _line_of(current)
-                    problems.append(GlossaryProblem(path, line, f"not sorted: {current.preferred!r} should come before {previous.preferred!r}", level="style"))
+                    problems.append(GlossaryProblem(path, line, f"not sorted: {excerpt(current.preferred)} should come before {excerpt(previous.preferred)}", level="style"))
                     break
     return problems
 

@@ -97,7 +97,7 @@ def load_tbx(path: str | Path) -> Glossary:
     except InputError as exc:
         raise GlossaryError(exc.what, where=exc.where, line=exc.line, hint=exc.hint) from None
     if root.local not in {"martif", "tbx"}:
-        raise GlossaryError(f"not a TBX file: root element is <{root.name}>", where=path_str, line=root.line, hint="TBX files start with <martif> or <tbx>")
+        raise GlossaryError(f"not a TBX file: root element is <{root.name[:40]}>", where=path_str, line=root.line, hint="TBX files start with <martif> or <tbx>")
     entries = []
     for element in root.iter():
         if element.local not in ENTRY_ELEMENTS:
@@ -105,7 +105,7 @@ def load_tbx(path: str | Path) -> Glossary:
         cells = _cells(element)
         unknown = [key for key in cells if key not in COLUMNS]
         if unknown:
-            raise GlossaryError(f"unknown x-mtcheck-{unknown[0]} field", where=path_str, line=element.line, hint=f"use one of {', '.join(COLUMNS)}")
+            raise GlossaryError(f"unknown x-mtcheck-{unknown[0][:40]} field", where=path_str, line=element.line, hint=f"use one of {', '.join(COLUMNS)}")
         if not cells.get("approved"):
             raise GlossaryError("concept has no English term that is preferred, admitted or without status", where=path_str, line=element.line, hint="add an English <term>")
         entries.append(_entry_from_cells(cells, path_str, element.line))

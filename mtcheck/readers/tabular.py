@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from ..errors import InputError
 from ..models import Segment
+from ..visible import excerpt
 from .decoding import decode_file, split_lines, strip_eol
 from .spans import FileEdit, Located, Run, apply_file_edits, located_segment, raw_run, splice, unique_ids
 
@@ -147,7 +148,7 @@ def locate_table(text: str, path: str) -> list[TableRow]:
             header = [cell.strip().lower() for cell in record.cells]
             unknown = [name for name in header if name not in KNOWN_COLUMNS]
             if unknown:
-                raise InputError(f"unknown column {unknown[0]!r}", where=path, line=record.line, hint=f"use the columns {', '.join(KNOWN_COLUMNS)}")
+                raise InputError(f"unknown column {excerpt(unknown[0])}", where=path, line=record.line, hint=f"use the columns {', '.join(KNOWN_COLUMNS)}")
             if "target" not in header:
                 raise InputError("no 'target' column in the header", where=path, line=record.line, hint="name the translated column 'target'")
             continue

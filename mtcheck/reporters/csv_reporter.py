@@ -3,9 +3,15 @@
 The nested fields are flattened: `fix` becomes `fix_replacement` and `fix_applicability`
 (empty when a finding has no fix), and the lists `suggestions` and `evidence` are joined
 with " | ". pandas is imported only when a CSV report is rendered.
+
+Every text cell that begins with `=`, `+`, `-`, `@`, a tab or a CR gets a leading `'`, as
+OWASP recommends against CSV (formula) injection: a spreadsheet shows it as text instead
+of running it as a formula. A report with a CR inside a cell quotes every text cell.
 """
 
 from __future__ import annotations
+
+import csv
 
 from ..models import RunResult
 from .base import ReportContext, Reporter
@@ -17,6 +23,14 @@ COLUMNS = (
     "suggestions", "confidence", "fix_replacement", "fix_applicability", "evidence",
 )
 INTEGER_COLUMNS = ("line", "column", "start", "end")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    """A text cell that a spreadsheet would read as a formula, prefixed with `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def finding_row(finding) -> dict:
@@ -37,7 +51,11 @@ class CsvReporter(Reporter):
     def render(self, result: RunResult, context: ReportContext) -> str:
         import pandas as pd
 
-        frame = pd.DataFrame([finding_row(f) for f in result.findings], columns=list(COLUMNS))
+        rows = [{column: neutralise_cell(value) for column, value in finding_row(f).items()} for f in result.findings]
+        frame = pd.DataFrame(rows, columns=list(COLUMNS))
         for column in INTEGER_COLUMNS:
             frame[column] = frame[column].astype("Int64")  # keeps None empty, not "2.0"
-        return frame.to_csv(index=False, lineterminator="\n")
+        # Python 3.11's csv writer leaves a cell with a lone CR unquoted, which splits the row
+        # for every reader: quote every text cell then.
+        has_cr = any(isinstance(value, str) and "\r" in value for row in rows for value in row.values())
+        return frame.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)

@@ -4,20 +4,23 @@
 
 Levels: error -> error, warning -> warning, info -> notice. Values are escaped as the
 Actions runner expects: in the message % CR LF become %25 %0D %0A; in properties also
-`:` and `,` (%3A, %2C). A last plain line summarises the run for the log.
+`:` and `,` (%3A, %2C). Other control characters (ESC, C1, bidi overrides) are written as
+visible escapes (\x1b) so that file names and text cannot inject log colours or commands.
+A last plain line summarises the run for the log.
 """
 
 from __future__ import annotations
 
 from ..models import Finding, RunResult, Segment, Severity
 from .base import ReportContext, Reporter, severity_counts
+from ..visible import visible
 from .sarif import end_position, segments_by_key
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text, keep_newlines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -3,7 +3,8 @@
 One <testsuite> per file, one <testcase> per checked segment (classname = the file,
 name = "line N: segment ID"). A segment with findings at or above --fail-on fails, with
 one <failure> listing them; findings below the threshold go to the testcase's
-<system-out>. With --fail-on never nothing fails.
+<system-out>. With --fail-on never nothing fails. Characters that XML 1.0 cannot hold
+(control characters from ids, file names or text) are written as visible escapes (\x1b).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..models import Finding, RunResult, Severity
+from ..visible import xml_safe
 from .base import ReportContext, Reporter, findings_by_segment
 
 
@@ -52,6 +54,18 @@ def result_to_junit(result: RunResult, fail_on: Severity | None) -> ET.Element:
             ET.SubElement(case, "system-out").text = "\n".join(_describe(f) for f in rest)
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))
+    return xml_safe_tree(root)
+
+
+def xml_safe_tree(root: ET.Element) -> ET.Element:
+    """`root` with every text, tail and attribute value made XML-safe (in place)."""
+    for element in root.iter():
+        if element.text:
+            element.text = xml_safe(element.text)
+        if element.tail:
+            element.tail = xml_safe(element.tail)
+        for key, value in element.attrib.items():
+            element.set(key, xml_safe(value))
     return root
 
 

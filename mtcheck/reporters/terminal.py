@@ -1,10 +1,14 @@
-"""Terminal: one line per finding, grouped by file, with a summary; colour on a TTY (rich)."""
+"""Terminal: one line per finding, grouped by file, with a summary; colour on a TTY (rich).
+
+File names, ids and text are printed with control characters escaped (\x1b), so that no
+escape sequence from a file reaches the terminal."""
 
 from __future__ import annotations
 
 import io
 
 from ..models import RunResult, Severity
+from ..visible import visible
 from .base import ReportContext, Reporter, severity_counts
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -20,7 +24,10 @@ class TerminalReporter(Reporter):
 
     def render(self, result: RunResult, context: ReportContext) -> str:
         from rich.console import Console
-        from rich.markup import escape
+        from rich.markup import escape as escape_markup
+
+        def escape(text: str) -> str:
+            return escape_markup(visible(text))
 
         buffer = io.StringIO()
         console = Console(file=buffer, force_terminal=self.color, no_color=not self.color, width=self.width, highlight=False, soft_wrap=True)
@@ -31,7 +38,7 @@ class TerminalReporter(Reporter):
                     console.print()
                 console.print(f"[bold]{escape(finding.file)}[/bold]")
                 current_file = finding.file
-            where = f"{finding.line}:{finding.column}" if finding.line else f"seg {finding.segment}"
+            where = f"{finding.line}:{finding.column}" if finding.line else f"seg {escape(finding.segment)}"
             style = _STYLE[finding.severity]
             suggestion = f" [green]→ {escape(finding.suggestions[0])}[/green]" if finding.suggestions else ""
             confidence = f" [dim]({finding.confidence:.2f})[/dim]" if finding.confidence < 1 else ""
