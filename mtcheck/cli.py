@@ -174,16 +174,9 @@ def _blocks(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
 
 def corrected_targets(result) -> dict[tuple[str, str], str]:
     """Every segment with all suggested fixes (safe and unsafe) applied, for reports."""
-    from .fixer import apply_edits, edits_by_segment
+    from .fixer import corrected_targets as corrected
 
-    by_file: dict[str, list] = {}
-    for finding in result.findings:
-        by_file.setdefault(finding.file, []).append(finding)
-    corrected: dict[tuple[str, str], str] = {}
-    for segment in result.segments:
-        edits = edits_by_segment(by_file.get(segment.file, ()), unsafe=True).get(segment.id, ())
-        corrected[(segment.file, segment.id)] = apply_edits(segment.target, edits).text if edits else segment.target
-    return corrected
+    return corrected(result.segments, result.findings, unsafe=True)
 
 
 @main.command()
