@@ -123,13 +123,18 @@ def position(segment: Segment, offset: int) -> tuple[int | None, int | None]:
     return segment.line, segment.column_offset + offset + 1
 
 
-@lru_cache(maxsize=64)
 def line_breaks(text: str) -> tuple[int, ...]:
     """Offsets of the newlines in `text`, found once per text: every finding of a segment
-    asks for its position, and slicing the text for each would cost findings x length."""
-    if "\n" not in text:
-        return ()
-    return tuple(match.start() for match in _NEWLINE.finditer(text))
+    asks for its position, and slicing the text for each would cost findings x length.
+    The findings of a segment come one after another, so the last text's answer is kept,
+    recognised by identity (an equal copy of a long text would cost a comparison)."""
+    last_text, last_breaks = _LAST_BREAKS[0]
+    if text is last_text:
+        return last_breaks
+    breaks = tuple(match.start() for match in _NEWLINE.finditer(text)) if "\n" in text else ()
+    _LAST_BREAKS[0] = (text, breaks)
+    return breaks
 
 
 _NEWLINE = re.compile("\n")
+_LAST_BREAKS: list[tuple[str | None, tuple[int, ...]]] = [(None, ())]

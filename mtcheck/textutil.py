@@ -198,5 +198,14 @@ def starts_sentence(text: str, offset: int) -> bool:
 
 @lru_cache(maxsize=64)  # asked once per mis-cased name in a segment: count its letters once
 def mostly_upper(text: str) -> bool:
+    """More than 80% of the letters (at least 12) are capitals: a headline."""
+    if text.isascii():
+        letters = text.encode("ascii").translate(None, _ASCII_NON_LETTERS)
+        upper = len(letters.translate(None, _ASCII_LOWER))
+        return len(letters) >= 12 and upper / len(letters) > 0.8
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+
+
+_ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))

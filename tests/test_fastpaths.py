@@ -345,3 +345,14 @@ def test_related_names_counts_the_company_hits_of_the_sentence():
     millet = [f for f in check_text(text, CheckOptions(embed=False)).findings if f.text.lower() == "millet"]
     related = [next((e for e in f.evidence if "related name" in e), None) for f in millet]
     assert related == ["2 related name(s) in the sentence", None, "1 related name(s) in the sentence"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZbQ ,.1\u00c9\u00e9\u03a3x"), max_size=30))
+def test_mostly_upper_matches_counting_letters(text):
+    from mtcheck.textutil import mostly_upper
+
+    letters = [ch for ch in text if ch.isalpha()]
+    expected = len(letters) >= 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+    assert mostly_upper(text) == expected
+    assert mostly_upper(text.upper()) == (len(letters) >= 12)
