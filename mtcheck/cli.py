@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .errors import MtcheckError
 from .models import Severity
+from .progress import stage
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 REPORTS_DIR = Path("reports")
@@ -110,8 +111,10 @@ def _read_all(files: Sequence[str], params: dict, include_fuzzy: bool = False):
     if params.get("align"):
         return _read_aligned(files, params)
     segments = []
-    for path in files:
-        segments.extend(read_segments(path, encoding=params.get("encoding"), source=params.get("source"), reference=params.get("reference"), include_fuzzy=include_fuzzy))
+    with stage("reading", total=len(files)) as bar:
+        for path in files:
+            segments.extend(read_segments(path, encoding=params.get("encoding"), source=params.get("source"), reference=params.get("reference"), include_fuzzy=include_fuzzy))
+            bar.advance(1)
     return segments
 
 
@@ -155,7 +158,8 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
     if path.is_dir():
         raise MtcheckError("--output is a directory", where=str(path), hint="name a file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, (piece.encode("utf-8") for piece in pieces))
+    with stage("report"):
+        atomic_write(path, (piece.encode("utf-8") for piece in pieces))
 
 
 def _blocks(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:

@@ -12,6 +12,7 @@ from .gcpause import gc_paused
 from .glossary.loader import Glossary, load_glossaries
 from .models import Finding, RunResult, Segment
 from .options import CheckOptions
+from .progress import stage
 from .registry import CHECKS, RULES, load_builtin_checks, select_rules
 from .scoring import segment_scores
 from .suppressions import suppress_inline
@@ -20,7 +21,8 @@ from .suppressions import suppress_inline
 def build_context(options: CheckOptions, glossary: Glossary | None = None) -> RunContext:
     load_builtin_checks()
     if glossary is None:
-        glossary = load_glossaries(options.glossaries, include_default=options.use_default_glossary)
+        with stage("glossary"):
+            glossary = load_glossaries(options.glossaries, include_default=options.use_default_glossary)
     enabled = select_rules(options.select, options.ignore)
     timings: dict[str, float] = {}
     return RunContext(glossary=glossary, options=options, enabled=enabled, gate_factory=_gate_factory(options, glossary, timings), timings=timings)
@@ -54,8 +56,11 @@ def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None,
     context.timings["setup"] = context.timings.get("setup", 0.0) + time.perf_counter() - started
     findings: list[Finding] = []
     check_started = time.perf_counter()
-    for _, group in groupby(segments, key=lambda segment: segment.file):
-        findings.extend(check_document(list(group), context))
+    with stage("checks", total=len(segments)) as bar:
+        for _, group in groupby(segments, key=lambda segment: segment.file):
+            document = list(group)
+            findings.extend(check_document(document, context))
+            bar.advance(len(document))
     context.timings["check"] = context.timings.get("check", 0.0) + time.perf_counter() - check_started
     findings = suppress_inline(segments, findings, context)
     findings = [f for f in findings if f.confidence >= options.min_confidence]
