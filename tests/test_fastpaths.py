@@ -356,3 +356,51 @@ def test_mostly_upper_matches_counting_letters(text):
     expected = len(letters) >= 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
     assert mostly_upper(text) == expected
     assert mostly_upper(text.upper()) == (len(letters) >= 12)
+
+
+# No backslash: rich's markup escape doubles a trailing one ("C:\\" printed "C:\\\\"), which
+# the plain path does not copy.
+_odd_text = st.text(alphabet=st.sampled_from("ab [/]\t\r\x07\x0b\x1b→é中\u200b:"), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.txt", "b [x].txt", "t\tab.txt"]), _odd_text, _odd_text, st.sampled_from([1.0, 0.5, 0.999]),
+                          st.sampled_from([None, 3]), st.sampled_from(["error", "warning", "info"])), max_size=6))
+def test_plain_terminal_report_is_what_rich_prints_without_colour(specs):
+    """The terminal report without colour is built without rich, and must be the text
+    rich printed: markup escaped, control codes stripped, tabs expanded."""
+    from mtcheck.models import Finding, RunResult, Severity
+    from mtcheck.reporters.base import ReportContext
+    from mtcheck.reporters.terminal import TerminalReporter
+
+    findings = tuple(sorted(
+        (Finding("GL001", "c", Severity(severity), message, "7", file, line, 2, 0, 1, "x", (suggestion,) if suggestion else (), confidence)
+         for file, message, suggestion, confidence, line, severity in specs), key=lambda f: f.file))
+    result = RunResult((), findings, "sig")
+    fast = TerminalReporter(color=False).render(result, ReportContext())
+    assert fast == TerminalReporter(color=False)._render_rich(result)
+
+
+_json_text = st.text(alphabet=st.sampled_from('ab"\\\n\t\x00\x1f→é中\ud7ff '), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_json_text, _json_text, st.sampled_from([None, 1, 12]), st.floats(0, 1), st.lists(_json_text, max_size=3),
+                          st.lists(_json_text, max_size=2), st.sampled_from([None, "safe", "unsafe"])), max_size=5))
+def test_json_report_findings_are_encoded_like_json_dumps(specs):
+    """finding_json writes each finding without building its dict: the same text as
+    json.dumps(indent=2) of the JSON contract."""
+    import json
+
+    from mtcheck.models import Applicability, Edit, Finding, Fix, RunResult, Severity
+    from mtcheck.reporters.base import ReportContext
+    from mtcheck.reporters.json_reporter import JsonReporter, result_to_dict
+
+    findings = tuple(
+        Finding("GL001", "c", Severity.WARNING, message, "s1", file, line, line, 0, 3, "abc", tuple(suggestions), round(confidence, 3),
+                Fix((Edit(0, 3, message),), Applicability(fix)) if fix else None, tuple(evidence))
+        for file, message, line, confidence, suggestions, evidence, fix in specs
+    )
+    result = RunResult((), findings, "sig")
+    expected = json.dumps(result_to_dict(result, "1"), ensure_ascii=False, indent=2) + "\n"
+    assert JsonReporter().render(result, ReportContext(version="1")) == expected
