@@ -105,6 +105,9 @@ def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex) -> Se
 def check_glossary(doc: Document) -> Iterable[Finding]:
     run = doc.run
     pending: list[tuple[SenseCandidate, Hit]] = []
+    # (entry, matched text) -> the words of its finding: a document repeats the same
+    # mistranslations, and they are worded once.
+    wording: dict[tuple[int, str], tuple] = {}
     for index, segment in enumerate(doc.segments):
         hits = doc.hits[segment.id]
         related = None
@@ -116,12 +119,15 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
                     related = related or RelatedIndex.of(doc, hits)
                     pending.append((_candidate(doc, index, hit, related), hit))
                     continue
-                replacement = transfer_case(text, entry.preferred)
+                key = (hit.entry, text)
+                words = wording.get(key)
+                if words is None:
+                    words = wording[key] = _wording(entry, text)
+                replacement, message, suggestions, evidence, title = words
                 yield make_finding(
-                    "GL001", segment, hit.start, hit.end, _mistranslation_message(entry, text, replacement),
-                    suggestions=_suggestions(entry, text),
-                    fix=_fix(segment, hit, replacement, _applicability(entry), f'Replace with "{replacement}"'),
-                    severity=entry.severity, evidence=_glossary_evidence(entry), options=run.options,
+                    "GL001", segment, hit.start, hit.end, message, suggestions=suggestions,
+                    fix=_fix(segment, hit, replacement, _applicability(entry), title),
+                    severity=entry.severity, evidence=evidence, options=run.options,
                 )
             elif hit.kind == APPROVED and entry.case_sensitive and run.wants("GL002"):
                 if text in entry.approved or mostly_upper(segment.target):
@@ -139,6 +145,13 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
             finding = _gated_finding(doc, candidate, hit, decision)
             if finding is not None:
                 yield finding
+
+
+def _wording(entry: GlossaryEntry, text: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...], str]:
+    """The replacement, message, suggestions, evidence and fix title of a GL001 finding on `text`."""
+    replacement = transfer_case(text, entry.preferred)
+    return (replacement, _mistranslation_message(entry, text, replacement), _suggestions(entry, text),
+            _glossary_evidence(entry), f'Replace with "{replacement}"')
 
 
 def _gated_finding(doc: Document, candidate: SenseCandidate, hit: Hit, decision: SenseDecision) -> Finding | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Iterator
 
 from ..models import Finding, RunResult, Severity
@@ -102,6 +103,7 @@ def _summary_lines(result: RunResult) -> list[str]:
 
 # The control codes rich removes from printed text (rich.control.strip_control_codes).
 _STRIPPED = {7: None, 8: None, 11: None, 12: None, 13: None}
+_CONTROL = re.compile("[\x07\x08\x0b\x0c\r]")
 
 
 def _plain(line: str) -> str:
@@ -114,4 +116,4 @@ def _plain(line: str) -> str:
         text = Text(line)
         text.expand_tabs(8)
         return text.plain
-    return line.translate(_STRIPPED)
+    return line.translate(_STRIPPED) if _CONTROL.search(line) else line
