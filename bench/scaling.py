@@ -97,10 +97,12 @@ def reports(folder: Path, quick: bool) -> list[str]:
     glossary.write_text(glossary_csv(rows), encoding="utf-8")
     texts = {size: write_lines(folder / f"lines-{size}.txt", corpus_lines(size, rows)) for size in (small, large, huge)}
     out = [f"### Reports: {small:,} and {large:,} lines, every format", "",
-           f"| format | {small:,} lines s | {large:,} lines s | ratio (linear = {large / small:.0f}, target <= {large / small * 1.125:.1f}) |", "|---|---:|---:|---:|"]
+           f"| format | {small:,} lines s (best of 2) | {large:,} lines s (best of 2) | ratio (linear = {large / small:.0f}, target <= {large / small * 1.125:.1f}) |", "|---|---:|---:|---:|"]
     for fmt in FORMATS:
-        a = check_run(texts[small], folder, fmt, glossary)
-        b = check_run(texts[large], folder, fmt, glossary)
+        # Best of two, the sizes interleaved: the machine is shared, and a single run can
+        # land on a busy moment.
+        runs = [(check_run(texts[small], folder, fmt, glossary), check_run(texts[large], folder, fmt, glossary)) for _ in range(2)]
+        a, b = min(run[0] for run in runs), min(run[1] for run in runs)
         out.append(f"| {fmt} | {a:.2f} | {b:.2f} | {b / a:.2f} |")
         print(out[-1], file=sys.stderr)
     json_s = check_run(texts[huge], folder, "json", glossary)
@@ -157,6 +159,7 @@ def glossary(folder: Path, quick: bool) -> list[str]:
     env = {"MTCHECK_CACHE_DIR": str(folder / "glossary-cache")}
     shutil.rmtree(folder / "glossary-cache", ignore_errors=True)
     script = ("import sys, time; from mtcheck.engine import build_context; from mtcheck.options import CheckOptions\n"
+              "from mtcheck.registry import load_builtin_checks; load_builtin_checks()\n"
               "started = time.perf_counter(); context = build_context(CheckOptions(glossaries=(sys.argv[1],), use_default_glossary=False, embed=False)); "
               "loaded = time.perf_counter(); context.matcher; print(loaded - started, time.perf_counter() - loaded)")
     loads = []
