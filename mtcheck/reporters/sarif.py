@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+from ..gcpause import gc_paused
 from ..models import Finding, RunResult, Segment, Severity
 from .base import ReportContext, Reporter
 
@@ -135,5 +136,8 @@ class SarifReporter(Reporter):
     def chunks(self, result: RunResult, context: ReportContext):
         from .json_reporter import report_chunks
 
-        # The text of json.dumps(indent=2, ensure_ascii=False), from the report encoder.
-        yield from report_chunks(result_to_sarif(result, context.version), end="\n")
+        # The text of json.dumps(indent=2, ensure_ascii=False), from the report encoder; the
+        # document (ten dicts a finding, no cycles) is built with the collector paused.
+        with gc_paused():
+            document = result_to_sarif(result, context.version)
+        yield from report_chunks(document, end="\n")
