@@ -66,7 +66,11 @@ def segment_targets(result: RunResult) -> dict[tuple[str, str], str]:
 def fingerprints(result: RunResult, base: str | Path = ".") -> list[str]:
     """One fingerprint per finding of `result`, in order, files taken relative to `base`."""
     targets = segment_targets(result)
-    return [fingerprint(f, targets.get((f.file, f.segment), ""), relative_file(f.file, base)) for f in result.findings]
+    files: dict[str, str] = {}  # a run has few files and many findings: resolve each path once
+    for finding in result.findings:
+        if finding.file not in files:
+            files[finding.file] = relative_file(finding.file, base)
+    return [fingerprint(f, targets.get((f.file, f.segment), ""), files[f.file]) for f in result.findings]
 
 
 @dataclass(frozen=True)

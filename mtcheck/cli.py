@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .errors import MtcheckError
 from .models import Severity
+from .progress import stage
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -138,8 +139,10 @@ def _read_all(files: Sequence[str], params: dict, include_fuzzy: bool = False):
     if params.get("align"):
         return _read_aligned(files, params)
     segments = []
-    for path in files:
-        segments.extend(read_segments(path, encoding=params.get("encoding"), source=params.get("source"), reference=params.get("reference"), include_fuzzy=include_fuzzy))
+    with stage("reading", total=len(files)) as bar:
+        for path in files:
+            segments.extend(read_segments(path, encoding=params.get("encoding"), source=params.get("source"), reference=params.get("reference"), include_fuzzy=include_fuzzy))
+            bar.advance(1)
     return segments
 
 
@@ -180,7 +183,8 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
         return
     from .safeio import write_file
 
-    write_file(output, (piece.encode("utf-8") for piece in pieces))
+    with stage("report"):
+        write_file(output, (piece.encode("utf-8") for piece in pieces))
 
 
 def _blocks(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
@@ -199,16 +203,9 @@ def _blocks(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
 
 def corrected_targets(result) -> dict[tuple[str, str], str]:
     """Every segment with all suggested fixes (safe and unsafe) applied, for reports."""
-    from .fixer import apply_edits, edits_by_segment
+    from .fixer import corrected_targets as corrected
 
-    by_file: dict[str, list] = {}
-    for finding in result.findings:
-        by_file.setdefault(finding.file, []).append(finding)
-    corrected: dict[tuple[str, str], str] = {}
-    for segment in result.segments:
-        edits = edits_by_segment(by_file.get(segment.file, ()), unsafe=True).get(segment.id, ())
-        corrected[(segment.file, segment.id)] = apply_edits(segment.target, edits).text if edits else segment.target
-    return corrected
+    return corrected(result.segments, result.findings, unsafe=True)
 
 
 @main.command()

@@ -3,6 +3,8 @@ the document a segment belongs to. Built once per run by the engine."""
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -112,12 +114,27 @@ def position(segment: Segment, offset: int) -> tuple[int | None, int | None]:
     if segment.line is None:
         return None, offset + 1
     if segment.anchors:
-        import bisect
-
         anchor_offset, line, column = segment.anchors[bisect.bisect_right(segment.anchors, (offset, float("inf"), 0)) - 1]
         return line, column + offset - anchor_offset + 1
-    before = segment.target[:offset]
-    newlines = before.count("\n")
+    breaks = line_breaks(segment.target)
+    newlines = bisect.bisect_left(breaks, offset) if breaks else 0
     if newlines:
-        return segment.line + newlines, offset - before.rfind("\n")
+        return segment.line + newlines, offset - breaks[newlines - 1]
     return segment.line, segment.column_offset + offset + 1
+
+
+def line_breaks(text: str) -> tuple[int, ...]:
+    """Offsets of the newlines in `text`, found once per text: every finding of a segment
+    asks for its position, and slicing the text for each would cost findings x length.
+    The findings of a segment come one after another, so the last text's answer is kept,
+    recognised by identity (an equal copy of a long text would cost a comparison)."""
+    last_text, last_breaks = _LAST_BREAKS[0]
+    if text is last_text:
+        return last_breaks
+    breaks = tuple(match.start() for match in _NEWLINE.finditer(text)) if "\n" in text else ()
+    _LAST_BREAKS[0] = (text, breaks)
+    return breaks
+
+
+_NEWLINE = re.compile("\n")
+_LAST_BREAKS: list[tuple[str | None, tuple[int, ...]]] = [(None, ())]

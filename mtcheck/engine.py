@@ -12,6 +12,7 @@ from .gcpause import gc_paused
 from .glossary.loader import Glossary, load_glossaries
 from .models import Finding, RunResult, Segment
 from .options import CheckOptions
+from .progress import stage
 from .registry import CHECKS, RULES, load_builtin_checks, select_rules
 from .scoring import segment_scores
 from .suppressions import suppress_inline
@@ -20,7 +21,8 @@ from .suppressions import suppress_inline
 def build_context(options: CheckOptions, glossary: Glossary | None = None) -> RunContext:
     load_builtin_checks()
     if glossary is None:
-        glossary = load_glossaries(options.glossaries, include_default=options.use_default_glossary)
+        with stage("glossary"):
+            glossary = load_glossaries(options.glossaries, include_default=options.use_default_glossary)
     enabled = select_rules(options.select, options.ignore)
     timings: dict[str, float] = {}
     return RunContext(glossary=glossary, options=options, enabled=enabled, gate_factory=_gate_factory(options, glossary, timings), timings=timings)
@@ -54,8 +56,11 @@ def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None,
     context.timings["setup"] = context.timings.get("setup", 0.0) + time.perf_counter() - started
     findings: list[Finding] = []
     check_started = time.perf_counter()
-    for _, group in groupby(segments, key=lambda segment: segment.file):
-        findings.extend(check_document(list(group), context))
+    with stage("checks", total=len(segments)) as bar:
+        for _, group in groupby(segments, key=lambda segment: segment.file):
+            document = list(group)
+            findings.extend(check_document(document, context))
+            bar.advance(len(document))
     context.timings["check"] = context.timings.get("check", 0.0) + time.perf_counter() - check_started
     # Filter first: a suppression is used only by a finding that would have been reported.
     findings = [f for f in findings if f.confidence >= options.min_confidence]
@@ -141,13 +146,68 @@ def drop_nested(findings: Sequence[Finding]) -> list[Finding]:
             kept.extend(group)
             continue
         group.sort(key=lambda f: (-(f.end - f.start), _priority(f), f.start))
-        chosen: list[Finding] = []
-        for finding in group:
-            if any(_covers(c, finding) for c in chosen):
-                continue
-            chosen.append(finding)
-        kept.extend(chosen)
+        kept.extend(_outermost(group) if len(group) < INDEXED_NESTING else _outermost_indexed(group))
     return kept
+
+
+# From this many findings in one segment on, nesting is decided with an index (a long
+# line full of hits), below it by comparing each finding with those kept before.
+INDEXED_NESTING = 32
+
+
+def _outermost(group: Sequence[Finding]) -> list[Finding]:
+    """The findings of `group` (sorted longest first, then by priority) that no finding
+    kept before covers."""
+    chosen: list[Finding] = []
+    for finding in group:
+        if any(_covers(c, finding) for c in chosen):
+            continue
+        chosen.append(finding)
+    return chosen
+
+
+def _outermost_indexed(group: Sequence[Finding]) -> list[Finding]:
+    """_outermost in n log n: a kept finding with a fix covers a shorter one whose span it
+    contains (a prefix maximum of the ends of such findings over their starts, in a
+    Fenwick tree), and one of equal length only on the same span with a higher priority
+    (a dictionary of spans)."""
+    starts = sorted({finding.start for finding in group})
+    slot = {start: index + 1 for index, start in enumerate(starts)}
+    tree = [-1] * (len(starts) + 1)  # tree[i]: the largest end among kept findings starting in its range
+
+    def cover_end(start: int) -> int:
+        i, best = slot[start], -1
+        while i > 0:
+            best = max(best, tree[i])
+            i -= i & -i
+        return best
+
+    def add(finding: Finding) -> None:
+        i = slot[finding.start]
+        while i < len(tree):
+            tree[i] = max(tree[i], finding.end)
+            i += i & -i
+
+    chosen: list[Finding] = []
+    same_length: list[Finding] = []  # kept findings with a fix of the current length, not yet in the tree
+    best_priority: dict[tuple[int, int], int] = {}  # span -> the highest priority kept there (current length)
+    length = None
+    for finding in group:
+        if finding.end - finding.start != length:
+            for kept in same_length:
+                add(kept)
+            same_length, best_priority, length = [], {}, finding.end - finding.start
+        if cover_end(finding.start) >= finding.end:
+            continue  # inside a longer finding that replaces its span
+        priority = _priority(finding)
+        span = (finding.start, finding.end)
+        if best_priority.get(span, priority) < priority:
+            continue  # the same span, taken by a higher-priority rule
+        chosen.append(finding)
+        if finding.fix is not None:
+            same_length.append(finding)
+            best_priority[span] = min(priority, best_priority.get(span, priority))
+    return chosen
 
 
 def _disjoint(group: Sequence[Finding]) -> bool:

@@ -54,11 +54,28 @@ def fixable(finding: Finding, unsafe: bool) -> bool:
 
 
 def edits_by_segment(findings: Iterable[Finding], unsafe: bool = False) -> dict[str, list[Edit]]:
+    """The edits of every fixable finding, by segment id (the findings of one file)."""
     edits: dict[str, list[Edit]] = {}
     for finding in findings:
         if fixable(finding, unsafe):
             edits.setdefault(finding.segment, []).extend(finding.fix.edits)
     return edits
+
+
+def corrected_targets(segments: Iterable[Segment], findings: Iterable[Finding], unsafe: bool = True) -> dict[tuple[str, str], str]:
+    """Every segment's target with its suggested fixes applied (safe and unsafe by
+    default: what the reports show), keyed by (file, segment id). One pass over the
+    findings, then one over the segments: linear in both."""
+    edits: dict[tuple[str, str], list[Edit]] = {}
+    for finding in findings:
+        if fixable(finding, unsafe):
+            edits.setdefault((finding.file, finding.segment), []).extend(finding.fix.edits)
+    corrected: dict[tuple[str, str], str] = {}
+    for segment in segments:
+        key = (segment.file, segment.id)
+        found = edits.get(key)
+        corrected[key] = apply_edits(segment.target, found).text if found else segment.target
+    return corrected
 
 
 def fix_targets(segments: Sequence[Segment], findings: Iterable[Finding], unsafe: bool = False) -> dict[str, str]:

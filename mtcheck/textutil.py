@@ -3,6 +3,7 @@ boundaries, sentence spans, case transfer."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -121,11 +122,17 @@ _SENTENCE_END_RE = re.compile(r"[.!?\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]]*(?=
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split a segment into sentence (start, end) spans, without losing characters."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=64)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """sentence_spans, computed once per text (every glossary hit of a segment asks for its
+    sentence; a str caches its hash, so a repeated look-up costs no rescan)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END_RE.finditer(text):
-        before = text[start:match.start()].split()
-        last_word = before[-1].lower().rstrip(".") if before else ""
+        last_word = _last_word(text, start, match.start()).lower().rstrip(".")
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
         end = match.end()
@@ -135,14 +142,32 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             start += 1
     if start < len(text) or not spans:
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """text[start:end].split()[-1] (or ""), reading back from `end` only as far as that word."""
+    j = end
+    while j > start and text[j - 1].isspace():
+        j -= 1
+    i = j
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    return text[i:j]
 
 
 def sentence_at(text: str, offset: int) -> tuple[int, int]:
-    for start, end in sentence_spans(text):
+    """The (start, end) of the sentence of `text` that holds `offset` (a binary search)."""
+    spans = _sentence_spans(text)
+    index = bisect.bisect_right(spans, (offset, _AFTER_ANY_END)) - 1
+    if index >= 0:
+        start, end = spans[index]
         if start <= offset < end or offset == end == len(text):
             return start, end
     return 0, len(text)
+
+
+_AFTER_ANY_END = float("inf")
 
 
 def transfer_case(original: str, replacement: str) -> str:
@@ -171,6 +196,16 @@ def starts_sentence(text: str, offset: int) -> bool:
     return i < 0 or text[i] in ".!?:\u3002\uff01\uff1f"
 
 
+@lru_cache(maxsize=64)  # asked once per mis-cased name in a segment: count its letters once
 def mostly_upper(text: str) -> bool:
+    """More than 80% of the letters (at least 12) are capitals: a headline."""
+    if text.isascii():
+        letters = text.encode("ascii").translate(None, _ASCII_NON_LETTERS)
+        upper = len(letters.translate(None, _ASCII_LOWER))
+        return len(letters) >= 12 and upper / len(letters) > 0.8
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+
+
+_ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))

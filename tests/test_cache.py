@@ -150,3 +150,69 @@ def test_check_run_uses_the_disk_cache(glossary_file, folder, monkeypatch):
     cache.clear_memory_cache()
     second = check_text("Sales of millet phones grew online and offline.", options)
     assert first.findings == second.findings and first.findings
+
+
+# The parsed entries of a glossary file (mtcheck.glossary.entries_cache).
+
+
+@pytest.fixture
+def small_cached(monkeypatch):
+    from mtcheck.glossary import entries_cache
+
+    monkeypatch.setattr(entries_cache, "MIN_CACHED_CHARS", 0)
+    return entries_cache
+
+
+def _no_parsing(monkeypatch):
+    from mtcheck.glossary import loader
+
+    def refuse(*args):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(loader, "parse_glossary", refuse)
+
+
+def test_second_load_reads_the_parsed_entries(glossary_file, folder, small_cached, monkeypatch):
+    first = load_glossary(glossary_file)
+    assert list((folder / "glossaries").glob("*.pickle"))
+    _no_parsing(monkeypatch)
+    second = load_glossary(glossary_file)
+    assert second == first and second.entries == first.entries
+    assert [entry.origin for entry in second.entries] == [f"{glossary_file}:{n}" for n in range(2, 6)]
+    assert second.entries[0].literal_sense == ("millet is a grain",) and second.entries[0].ambiguous
+
+
+def test_parsed_entries_are_keyed_by_content_and_path(glossary_file, folder, small_cached, tmp_path):
+    load_glossary(glossary_file)
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(glossary_file.read_bytes())
+    assert all(entry.origin.startswith(str(copy)) for entry in load_glossary(copy).entries)
+    glossary_file.write_text(HEADER + ROWS + "new retail,new retailing,no,,,business\n", encoding="utf-8")
+    assert load_glossary(glossary_file).entries[-1].wrong == ("new retailing",)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage", None])
+def test_corrupt_entry_caches_are_parsed_again_and_replaced(glossary_file, folder, small_cached, damage):
+    import pickle
+
+    expected = load_glossary(glossary_file)
+    (path,) = (folder / "glossaries").glob("*.pickle")
+    path.write_bytes(pickle.dumps((small_cached.FORMAT, "x", "y", (), [])) if damage is None else damage)
+    assert load_glossary(glossary_file).entries == expected.entries
+    assert small_cached.read_entries(path, expected.digest, str(glossary_file)) == expected.entries
+
+
+def test_a_glossary_with_problems_is_not_cached(folder, small_cached, tmp_path):
+    from mtcheck.errors import GlossaryError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "Xiaomi,millet,perhaps,,,company\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(GlossaryError, match="case_sensitive"):
+            load_glossary(bad)
+    assert not (folder / "glossaries").exists()
+
+
+def test_small_glossaries_write_no_entry_cache(glossary_file, folder):
+    load_glossary(glossary_file)
+    assert not (folder / "glossaries").exists()

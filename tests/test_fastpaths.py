@@ -192,6 +192,23 @@ def test_drop_nested_matches_the_plain_algorithm(specs):
     assert sorted(drop_nested(findings), key=key) == sorted(_slow_drop_nested(findings), key=key)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8), st.sampled_from(["GL001", "RP001", "BI001", "NU002"]), st.booleans()), max_size=60))
+def test_indexed_nesting_keeps_what_the_pairwise_test_keeps(specs):
+    """A segment with many findings (a long line) is decided by _outermost_indexed: the
+    same findings, in the same order, as comparing each with every finding kept before."""
+    from mtcheck.engine import _outermost, _outermost_indexed, _priority
+    from mtcheck.models import Applicability, Edit, Finding, Fix, Severity
+
+    findings = [
+        Finding(rule, "c", Severity.ERROR, f"m{i}", "1", "f", 1, start + 1, start, start + length, "",
+                fix=Fix((Edit(start, start + length, "x"),), Applicability.SAFE, "t") if fixed else None)
+        for i, (start, length, rule, fixed) in enumerate(specs)
+    ]
+    group = sorted(findings, key=lambda f: (-(f.end - f.start), _priority(f), f.start))
+    assert _outermost_indexed(group) == _outermost(group)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.integers(0, 40), st.integers(0, 10), st.floats(0, 1), st.sampled_from(["RP001", "GL002", "NU003"]),
        st.lists(st.text(max_size=4), max_size=3), st.lists(st.text(max_size=4), max_size=2))
@@ -251,3 +268,139 @@ def test_json_report_encoder_rejects_what_json_rejects():
         dumps_report({"x": object()})
     with pytest.raises(TypeError):
         dumps_report({("a",): 1})
+
+
+# One long line: per-hit and per-finding work reads only the hit's neighbourhood (issue 11).
+
+
+def _slow_sentence_spans(text):
+    """sentence_spans as first written: the words since the last sentence end, split each time."""
+    from mtcheck.textutil import _ABBREVIATIONS, _SENTENCE_END_RE
+
+    spans, start = [], 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        before = text[start:match.start()].split()
+        last_word = before[-1].lower().rstrip(".") if before else ""
+        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
+
+
+_sentence_text = st.lists(st.sampled_from(["Mr.", "A.", " ", "x", "Hello", ".", "!", "?", "\u3002", "Z", "9", '"', "\n", "e.g.", "U.S.", "\u2003"]), max_size=24).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_sentence_text)
+def test_sentence_spans_and_sentence_at_match_the_plain_scan(text):
+    from mtcheck.textutil import sentence_at, sentence_spans
+
+    spans = _slow_sentence_spans(text)
+    assert sentence_spans(text) == spans
+    for offset in range(len(text) + 1):
+        expected = next(((a, b) for a, b in spans if a <= offset < b or offset == b == len(text)), (0, len(text)))
+        assert sentence_at(text, offset) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["line", "and", " ", "\n", "millet", "group"]), max_size=30).map("".join), st.integers(1, 4), st.integers(0, 3))
+def test_position_matches_slicing(target, line, column_offset):
+    from mtcheck.context import position
+    from mtcheck.models import Segment
+
+    segment = Segment("1", target, "f", line, column_offset=column_offset)
+    for offset in range(len(target) + 1):
+        before = target[:offset]
+        expected = (line + before.count("\n"), offset - before.rfind("\n")) if "\n" in before else (line, column_offset + offset + 1)
+        assert position(segment, offset) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), max_size=40))
+def test_matcher_keeps_the_hits_the_pairwise_overlap_test_keeps(spans):
+    from mtcheck.glossary.matcher import Hit, _non_overlapping
+
+    candidates = sorted((Hit(start, start + length, i, "wrong", "p") for i, (start, length) in enumerate(spans)),
+                        key=lambda h: (-(h.end - h.start), h.start))
+    expected, occupied = [], []
+    for hit in candidates:
+        if not any(hit.start < end and start < hit.end for start, end in occupied):
+            expected.append(hit)
+            occupied.append((hit.start, hit.end))
+    assert _non_overlapping(candidates, 48) == expected
+
+
+def test_related_names_counts_the_company_hits_of_the_sentence():
+    """The lexical gate's evidence: other company names in the hit's sentence (an index of
+    the segment's hits, not a scan per hit)."""
+    from mtcheck import check_text
+    from mtcheck.options import CheckOptions
+
+    text = "Millet, Huawei and Alibaba rose. Millet porridge is sold at the market. Then Huawei, millet."
+    millet = [f for f in check_text(text, CheckOptions(embed=False)).findings if f.text.lower() == "millet"]
+    related = [next((e for e in f.evidence if "related name" in e), None) for f in millet]
+    assert related == ["2 related name(s) in the sentence", None, "1 related name(s) in the sentence"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZbQ ,.1\u00c9\u00e9\u03a3x"), max_size=30))
+def test_mostly_upper_matches_counting_letters(text):
+    from mtcheck.textutil import mostly_upper
+
+    letters = [ch for ch in text if ch.isalpha()]
+    expected = len(letters) >= 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+    assert mostly_upper(text) == expected
+    assert mostly_upper(text.upper()) == (len(letters) >= 12)
+
+
+# No backslash: rich's markup escape doubles a trailing one ("C:\\" printed "C:\\\\"), which
+# the plain path does not copy.
+_odd_text = st.text(alphabet=st.sampled_from("ab [/]\t\r\x07\x0b\x1b→é中\u200b:"), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.txt", "b [x].txt", "t\tab.txt"]), _odd_text, _odd_text, st.sampled_from([1.0, 0.5, 0.999]),
+                          st.sampled_from([None, 3]), st.sampled_from(["error", "warning", "info"])), max_size=6))
+def test_plain_terminal_report_is_what_rich_prints_without_colour(specs):
+    """The terminal report without colour is built without rich, and must be the text
+    rich printed: markup escaped, control codes stripped, tabs expanded."""
+    from mtcheck.models import Finding, RunResult, Severity
+    from mtcheck.reporters.base import ReportContext
+    from mtcheck.reporters.terminal import TerminalReporter
+
+    findings = tuple(sorted(
+        (Finding("GL001", "c", Severity(severity), message, "7", file, line, 2, 0, 1, "x", (suggestion,) if suggestion else (), confidence)
+         for file, message, suggestion, confidence, line, severity in specs), key=lambda f: f.file))
+    result = RunResult((), findings, "sig")
+    fast = TerminalReporter(color=False).render(result, ReportContext())
+    assert fast == TerminalReporter(color=False)._render_rich(result)
+
+
+_json_text = st.text(alphabet=st.sampled_from('ab"\\\n\t\x00\x1f→é中\ud7ff '), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_json_text, _json_text, st.sampled_from([None, 1, 12]), st.floats(0, 1), st.lists(_json_text, max_size=3),
+                          st.lists(_json_text, max_size=2), st.sampled_from([None, "safe", "unsafe"])), max_size=5))
+def test_json_report_findings_are_encoded_like_json_dumps(specs):
+    """finding_json writes each finding without building its dict: the same text as
+    json.dumps(indent=2) of the JSON contract."""
+    import json
+
+    from mtcheck.models import Applicability, Edit, Finding, Fix, RunResult, Severity
+    from mtcheck.reporters.base import ReportContext
+    from mtcheck.reporters.json_reporter import JsonReporter, result_to_dict
+
+    findings = tuple(
+        Finding("GL001", "c", Severity.WARNING, message, "s1", file, line, line, 0, 3, "abc", tuple(suggestions), round(confidence, 3),
+                Fix((Edit(0, 3, message),), Applicability(fix)) if fix else None, tuple(evidence))
+        for file, message, line, confidence, suggestions, evidence, fix in specs
+    )
+    result = RunResult((), findings, "sig")
+    expected = json.dumps(result_to_dict(result, "1"), ensure_ascii=False, indent=2) + "\n"
+    assert JsonReporter().render(result, ReportContext(version="1")) == expected

@@ -159,3 +159,37 @@ def test_atomic_write_accepts_pieces(tmp_path):
     assert path.read_bytes() == b'{\n  "a": 1\n}\n'
     atomic_write(path, b"replaced")
     assert path.read_bytes() == b"replaced"
+
+
+def _fixed_finding(segment: Segment, start: int, end: int, replacement: str, unsafe: bool = False):
+    from mtcheck.models import Applicability, Finding, Fix, Severity
+
+    applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
+    return Finding("GL001", "mistranslation", Severity.ERROR, "m", segment.id, segment.file, segment.line, start + 1,
+                   start, end, segment.target[start:end], fix=Fix((Edit(start, end, replacement),), applicability))
+
+
+def test_corrected_targets_keys_by_file_and_segment():
+    from mtcheck.fixer import corrected_targets
+
+    a1, a2 = Segment("1", "millet phone", "a.txt", 1), Segment("2", "clean", "a.txt", 2)
+    b1 = Segment("1", "millet group", "b.txt", 1)
+    findings = [_fixed_finding(a1, 0, 6, "Xiaomi"), _fixed_finding(b1, 0, 6, "Xiaomi", unsafe=True)]
+    assert corrected_targets([a1, a2, b1], findings) == {
+        ("a.txt", "1"): "Xiaomi phone", ("a.txt", "2"): "clean", ("b.txt", "1"): "Xiaomi group",
+    }
+    assert corrected_targets([a1, a2, b1], findings, unsafe=False)[("b.txt", "1")] == "millet group"
+
+
+def test_corrected_targets_looks_at_each_finding_once(monkeypatch):
+    """Linear: the findings are grouped once, not rescanned for every segment."""
+    import mtcheck.fixer as fixer
+
+    segments = [Segment(str(n), f"millet {n}", "a.txt", n) for n in range(1, 201)]
+    findings = [_fixed_finding(segment, 0, 6, "Xiaomi") for segment in segments]
+    calls = []
+    real = fixer.fixable
+    monkeypatch.setattr(fixer, "fixable", lambda finding, unsafe: calls.append(finding) or real(finding, unsafe))
+    corrected = fixer.corrected_targets(segments, findings)
+    assert len(calls) == len(findings)
+    assert corrected[("a.txt", "7")] == "Xiaomi 7"

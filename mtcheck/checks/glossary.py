@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
 from ..context import Document, glossary_evidence, make_finding
 from ..glossary.matcher import APPROVED, WRONG, Hit
@@ -58,18 +60,30 @@ def _glossary_evidence(entry: GlossaryEntry) -> tuple[str, ...]:
     return glossary_evidence(entry, with_note=True)
 
 
-def _related_names(doc: Document, segment: Segment, hit: Hit) -> int:
+def _related_names(doc: Document, segment: Segment, hit: Hit, index: "RelatedIndex") -> int:
+    """How many other hits of company-like names start in the hit's sentence."""
     start, end = sentence_at(segment.target, hit.start)
-    count = 0
-    for other in doc.hits[segment.id]:
-        if other is hit or not (start <= other.start < end):
-            continue
-        if doc.entry(other).domain in RELATED_DOMAINS:
-            count += 1
-    return count
+    count = index.related[bisect_left(index.starts, end)] - index.related[bisect_left(index.starts, start)]
+    return count - (doc.entry(hit).domain in RELATED_DOMAINS)  # the hit itself starts in its sentence
 
 
-def _candidate(doc: Document, index: int, hit: Hit) -> SenseCandidate:
+@dataclass(frozen=True)
+class RelatedIndex:
+    """A segment's hit starts (in order) and the running count of company-like hits before
+    each: the hits of any span are counted with two binary searches, not a scan of all."""
+
+    starts: list[int]
+    related: list[int]
+
+    @classmethod
+    def of(cls, doc: Document, hits: Sequence[Hit]) -> "RelatedIndex":
+        related = [0]
+        for hit in hits:
+            related.append(related[-1] + (doc.entry(hit).domain in RELATED_DOMAINS))
+        return cls([hit.start for hit in hits], related)
+
+
+def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex) -> SenseCandidate:
     segment = doc.segments[index]
     entry = doc.entry(hit)
     start, end = sentence_at(segment.target, hit.start)
@@ -83,7 +97,7 @@ def _candidate(doc: Document, index: int, hit: Hit) -> SenseCandidate:
         context=" ".join(text[:400] for text in neighbours),
         replacement=transfer_case(segment.target[hit.start:hit.end], entry.preferred),
         approved_elsewhere=doc.approved_counts.get(hit.entry, 0),
-        related_names=_related_names(doc, segment, hit),
+        related_names=_related_names(doc, segment, hit, related),
     )
 
 
@@ -91,20 +105,29 @@ def _candidate(doc: Document, index: int, hit: Hit) -> SenseCandidate:
 def check_glossary(doc: Document) -> Iterable[Finding]:
     run = doc.run
     pending: list[tuple[SenseCandidate, Hit]] = []
+    # (entry, matched text) -> the words of its finding: a document repeats the same
+    # mistranslations, and they are worded once.
+    wording: dict[tuple[int, str], tuple] = {}
     for index, segment in enumerate(doc.segments):
-        for hit in doc.hits[segment.id]:
+        hits = doc.hits[segment.id]
+        related = None
+        for hit in hits:
             entry = doc.entry(hit)
             text = segment.target[hit.start:hit.end]
             if hit.kind == WRONG and run.wants("GL001"):
                 if entry.ambiguous:
-                    pending.append((_candidate(doc, index, hit), hit))
+                    related = related or RelatedIndex.of(doc, hits)
+                    pending.append((_candidate(doc, index, hit, related), hit))
                     continue
-                replacement = transfer_case(text, entry.preferred)
+                key = (hit.entry, text)
+                words = wording.get(key)
+                if words is None:
+                    words = wording[key] = _wording(entry, text)
+                replacement, message, suggestions, evidence, title = words
                 yield make_finding(
-                    "GL001", segment, hit.start, hit.end, _mistranslation_message(entry, text, replacement),
-                    suggestions=_suggestions(entry, text),
-                    fix=_fix(segment, hit, replacement, _applicability(entry), f'Replace with "{replacement}"'),
-                    severity=entry.severity, evidence=_glossary_evidence(entry), options=run.options,
+                    "GL001", segment, hit.start, hit.end, message, suggestions=suggestions,
+                    fix=_fix(segment, hit, replacement, _applicability(entry), title),
+                    severity=entry.severity, evidence=evidence, options=run.options,
                 )
             elif hit.kind == APPROVED and entry.case_sensitive and run.wants("GL002"):
                 if text in entry.approved or mostly_upper(segment.target):
@@ -122,6 +145,13 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
             finding = _gated_finding(doc, candidate, hit, decision)
             if finding is not None:
                 yield finding
+
+
+def _wording(entry: GlossaryEntry, text: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...], str]:
+    """The replacement, message, suggestions, evidence and fix title of a GL001 finding on `text`."""
+    replacement = transfer_case(text, entry.preferred)
+    return (replacement, _mistranslation_message(entry, text, replacement), _suggestions(entry, text),
+            _glossary_evidence(entry), f'Replace with "{replacement}"')
 
 
 def _gated_finding(doc: Document, candidate: SenseCandidate, hit: Hit, decision: SenseDecision) -> Finding | None:

@@ -19,6 +19,7 @@ import pickle
 import sys
 from pathlib import Path
 
+from ..gcpause import gc_paused
 from .loader import Glossary
 from .matcher import GlossaryMatcher
 
@@ -78,7 +79,7 @@ def _disk_matcher(glossary: Glossary, folder: Path | None, min_entries: int) -> 
 def read_matcher(path: Path, glossary: Glossary) -> GlossaryMatcher | None:
     """The cached matcher at `path` for `glossary`, or None when absent, unreadable or stale."""
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, gc_paused():  # the payloads: no cycles to look for
             stored = pickle.load(handle)
         fmt, digest, count, insensitive, sensitive = stored
     except Exception:  # missing, truncated, corrupt or foreign: rebuild

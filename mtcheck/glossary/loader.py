@@ -246,13 +246,23 @@ def sort_key(entry: GlossaryEntry) -> tuple[str, str]:
 
 
 def load_glossary(path: str | Path) -> Glossary:
+    """A CSV/TSV glossary file; raises GlossaryError on its first problem. A large file's
+    parsed entries come from the disk cache when its content was loaded before."""
+    from .entries_cache import cached_entries
+
     text = read_text(path)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    entries = cached_entries(str(path), text, digest, lambda: parse_glossary(path, text))
+    return Glossary(entries, digest, (Path(path).name,), (str(path),))
+
+
+def parse_glossary(path: str | Path, text: str) -> list[GlossaryEntry]:
+    """The entries of a glossary's text; raises GlossaryError on its first problem."""
     entries, problems = read_glossary_rows(path, text)
     if problems:
         first = problems[0]
         raise GlossaryError(first.message, where=first.path, line=first.line, hint="run `mtcheck glossary validate` for all problems")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Glossary(tuple(entries), digest, (Path(path).name,), (str(path),))
+    return entries
 
 
 def merge_glossaries(glossaries: Iterable[Glossary]) -> Glossary:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..gcpause import gc_paused
 from ..models import RunResult
 from .base import ReportContext, Reporter
 from .correction_report import CorrectionReport, build_correction_report
@@ -39,4 +40,5 @@ class HtmlReporter(Reporter):
     extension = "html"
 
     def render(self, result: RunResult, context: ReportContext) -> str:
-        return render_html(build_correction_report(result, context))
+        with gc_paused():  # a report of 100k findings allocates millions of acyclic pieces
+            return render_html(build_correction_report(result, context))

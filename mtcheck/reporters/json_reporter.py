@@ -33,7 +33,9 @@ def finding_to_dict(finding: Finding) -> dict:
     }
 
 
-def result_to_dict(result: RunResult, version: str) -> dict:
+def result_to_dict(result: RunResult, version: str, findings=None) -> dict:
+    """The JSON contract's document; `findings` replaces the list of finding objects
+    (an iterator of them, or of their encoded text) when given."""
     out = {
         "tool": "mtcheck",
         "version": version,
@@ -45,7 +47,7 @@ def result_to_dict(result: RunResult, version: str) -> dict:
             "by_rule": result.count_by("rule"),
             "score": result.overall_score,
         },
-        "findings": [finding_to_dict(f) for f in result.findings],
+        "findings": [finding_to_dict(f) for f in result.findings] if findings is None else findings,
     }
     if result.extras.get("metrics"):
         out["metrics"] = result.extras["metrics"]  # only when a reference was given
@@ -60,10 +62,45 @@ class JsonReporter(Reporter):
         return "".join(self.chunks(result, context))
 
     def chunks(self, result: RunResult, context: ReportContext) -> Iterator[str]:
-        document = result_to_dict(result, context.version)
-        # The findings are turned into dicts one at a time as they are encoded.
-        document["findings"] = (finding_to_dict(f) for f in result.findings)
+        # Each finding is encoded on its own as it is written (finding_json).
+        document = result_to_dict(result, context.version, findings=(finding_json(f) for f in result.findings))
         yield from report_chunks(document, end="\n")
+
+
+class Encoded(str):
+    """JSON text already encoded at its place in the report: written as it is."""
+
+
+# A finding object is the third level of the report: its fields are indented by six spaces.
+_FIELD, _ITEM, _CLOSE, _LIST_CLOSE = "\n      ", "\n        ", "\n    }", "\n      ]"
+
+
+def finding_json(finding: Finding) -> Encoded:
+    """The text of finding_to_dict(finding) at its place in the report's `findings` list,
+    as json.dumps(indent=2) writes it, without building the dict (a run can report
+    100k findings; tests/test_fastpaths.py compares the two)."""
+    fix = finding.fix
+    if fix is None:
+        fix_text = "null"
+    else:
+        fix_text = (f'{{{_ITEM}"replacement": {_string(fix.replacement)},{_ITEM}"applicability": '
+                    f'{_string(fix.applicability.value)}{_FIELD}}}')
+    return Encoded(
+        f'{{{_FIELD}"rule": {_string(finding.rule)},{_FIELD}"category": {_string(finding.category)},'
+        f'{_FIELD}"severity": {_string(finding.severity.value)},{_FIELD}"file": {_string(finding.file)},'
+        f'{_FIELD}"segment": {_string(finding.segment)},{_FIELD}"line": {_encode(finding.line, "")},'
+        f'{_FIELD}"column": {_encode(finding.column, "")},{_FIELD}"start": {_encode(finding.start, "")},'
+        f'{_FIELD}"end": {_encode(finding.end, "")},{_FIELD}"text": {_string(finding.text)},'
+        f'{_FIELD}"message": {_string(finding.message)},{_FIELD}"suggestions": {_string_list(finding.suggestions)},'
+        f'{_FIELD}"confidence": {_encode(finding.confidence, "")},{_FIELD}"fix": {fix_text},'
+        f'{_FIELD}"evidence": {_string_list(finding.evidence)}{_CLOSE}'
+    )
+
+
+def _string_list(values) -> str:
+    if not values:
+        return "[]"
+    return "[" + _ITEM + ("," + _ITEM).join(map(_string, values)) + _LIST_CLOSE
 
 
 def dumps_report(document, end: str = "") -> str:
@@ -91,6 +128,9 @@ def report_chunks(document, end: str = "") -> Iterator[str]:
 def _pieces(value, indent: str, levels: int) -> Iterator[str]:
     """The encoding of `value`: containers of the top `levels` levels piece by piece,
     anything deeper as one string."""
+    if value.__class__ is Encoded:
+        yield value
+        return
     is_dict = isinstance(value, dict)
     if levels == 0 or not (is_dict or isinstance(value, (list, tuple)) or _is_iterator(value)):
         yield _encode(value, indent)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..gcpause import gc_paused
 from ..models import RunResult
 from .base import ReportContext, Reporter
 from .correction_report import (
@@ -187,4 +188,5 @@ class MarkdownReporter(Reporter):
     extension = "md"
 
     def render(self, result: RunResult, context: ReportContext) -> str:
-        return render_markdown(build_correction_report(result, context))
+        with gc_paused():  # a report of 100k findings allocates millions of acyclic pieces
+            return render_markdown(build_correction_report(result, context))

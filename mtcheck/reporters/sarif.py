@@ -11,11 +11,11 @@ not a file column, and an inexact replacement region would corrupt the file.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from urllib.parse import quote
 
+from ..gcpause import gc_paused
 from ..models import Finding, RunResult, Segment, Severity
 from .base import ReportContext, Reporter
 
@@ -80,12 +80,12 @@ def _region(finding: Finding, segment: Segment | None) -> dict:
     return region
 
 
-def _result(finding: Finding, index: dict[str, int], fingerprint: str, segment: Segment | None) -> dict:
+def _result(finding: Finding, index: dict[str, int], fingerprint: str, segment: Segment | None, uri: str) -> dict:
     message = finding.message
     if finding.suggestions:
         message += f" Suggestion: {finding.suggestions[0]}"
     location = {
-        "physicalLocation": {"artifactLocation": {"uri": artifact_uri(finding.file), "uriBaseId": "%SRCROOT%"}, "region": _region(finding, segment)},
+        "physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": _region(finding, segment)},
         "logicalLocations": [{"name": finding.segment, "kind": "element"}],
     }
     result = {
@@ -107,6 +107,12 @@ def result_to_sarif(result: RunResult, version: str) -> dict:
     rules = _rules()
     segments = segments_by_key(result)
     index = {rule["id"]: number for number, rule in enumerate(rules)}
+    uris: dict[str, str] = {}  # one artifact_uri per file, not per finding
+    results = []
+    for finding, print_ in zip(result.findings, fingerprints(result)):
+        if finding.file not in uris:
+            uris[finding.file] = artifact_uri(finding.file)
+        results.append(_result(finding, index, print_, segments.get((finding.file, finding.segment)), uris[finding.file]))
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -114,7 +120,7 @@ def result_to_sarif(result: RunResult, version: str) -> dict:
             "tool": {"driver": {"name": "mtcheck", "version": version, "informationUri": INFORMATION_URI, "rules": rules}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(f, index, print_, segments.get((f.file, f.segment))) for f, print_ in zip(result.findings, fingerprints(result))],
+            "results": results,
             "properties": {"signature": result.signature, "segments": len(result.segments)},
         }],
     }
@@ -125,4 +131,13 @@ class SarifReporter(Reporter):
     extension = "sarif"
 
     def render(self, result: RunResult, context: ReportContext) -> str:
-        return json.dumps(result_to_sarif(result, context.version), ensure_ascii=False, indent=2) + "\n"
+        return "".join(self.chunks(result, context))
+
+    def chunks(self, result: RunResult, context: ReportContext):
+        from .json_reporter import report_chunks
+
+        # The text of json.dumps(indent=2, ensure_ascii=False), from the report encoder; the
+        # document (ten dicts a finding, no cycles) is built with the collector paused.
+        with gc_paused():
+            document = result_to_sarif(result, context.version)
+        yield from report_chunks(document, end="\n")
