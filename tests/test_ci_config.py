@@ -146,3 +146,16 @@ def test_bad_jobs_value_is_a_one_line_error(project, value):
 def test_negative_jobs_on_the_command_line_is_a_usage_error(project):
     write(project, ".mtcheck.toml", COMMON_TOML)
     assert invoke(["check", "mt.txt", "--jobs", "-1"]).exit_code == 2
+
+
+def test_cross_lingual_model_key_is_accepted_and_reaches_the_options(project):
+    """docs/bilingual.md documents the key; the command line still wins over it."""
+    from mtcheck.cli import build_options
+
+    write(project, ".mtcheck.toml", 'cross_lingual_model = "models/labse"\n')
+    assert load_config() == {"cross_lingual_model": "models/labse"}
+    assert build_options({}).cross_lingual_model == "models/labse"
+    assert build_options({"cross_lingual_model": "other"}).cross_lingual_model == "other"
+    write(project, "setup.cfg", "[mtcheck]\ncross-lingual-model = models/labse\n")
+    (project / ".mtcheck.toml").unlink()
+    assert load_config() == {"cross_lingual_model": "models/labse"}
