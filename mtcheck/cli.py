@@ -142,12 +142,13 @@ def _report_path(fmt: str, files: Sequence[str]) -> Path:
     return REPORTS_DIR / f"{stem}.mtcheck.{extension_for(fmt)}"
 
 
-def write_output(text: str | Iterable[str], output: str | None) -> None:
-    """Write a report (a string, or its consecutive pieces) to stdout or, atomically, to a file."""
+def write_output(text: str | Iterable[str], output: str | None, color: bool | None = None) -> None:
+    """Write a report (a string, or its consecutive pieces) to stdout or, atomically, to a file.
+    `color=True` keeps ANSI colour codes on a pipe (click strips them there otherwise)."""
     pieces = (text,) if isinstance(text, str) else text
     if output in (None, "-"):
         for block in _blocks(pieces):
-            click.echo(block, nl=False)
+            click.echo(block, nl=False, color=color)
         return
     from .fixer import atomic_write
 
@@ -194,7 +195,8 @@ def corrected_targets(result) -> dict[tuple[str, str], str]:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None, help="Exit 1 when a finding at or above this severity remains (default: error).")
 @click.option("--baseline", "baseline", metavar="FILE", help="Report only findings not in this baseline (see `mtcheck baseline create`).")
 @click.option("--diff", "diff_ref", metavar="REF", help="Report only findings in segments changed since this git revision (e.g. origin/main).")
-def check(files, fmt, output, fail_on, diff_ref, **params):
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the terminal report: auto = on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
+def check(files, fmt, output, fail_on, diff_ref, color, **params):
     """Check FILES (plain text, TSV/CSV, XLIFF, PO, TMX, JSON, Markdown) and report likely mistranslations."""
     from .api import check_segments
     from .reporters import STREAM_FORMATS, ReportContext, get_reporter
@@ -205,13 +207,18 @@ def check(files, fmt, output, fail_on, diff_ref, **params):
     result = _narrow(result, files, options, diff_ref, params)
     reporter = get_reporter(fmt)
     if fmt == "terminal":
-        reporter.color = output in (None, "-") and sys.stdout.isatty()
+        import os
+
+        from .reporters.terminal import wants_color
+
+        to_stdout = output in (None, "-")
+        reporter.color = wants_color(color, to_stdout and sys.stdout.isatty(), os.environ) and (to_stdout or color == "always")
     if fmt == "junit":
         reporter.fail_on = None if fail_on == "never" else options.fail_on
     context = ReportContext(corrected=corrected_targets(result) if fmt in {"markdown", "html", "csv"} else {})
     if output is None and fmt not in STREAM_FORMATS:
         output = str(_report_path(fmt, files))
-    write_output(reporter.chunks(result, context), output)
+    write_output(reporter.chunks(result, context), output, color=getattr(reporter, "color", None) or None)
     if output not in (None, "-"):
         click.echo(f"mtcheck: {fmt} report written to {output} ({len(result.findings)} findings)", err=True)
     if params.get("timings"):
