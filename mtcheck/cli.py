@@ -103,6 +103,15 @@ def build_options(params: dict, fail_on: str | None = None):
 
 
 def _read_all(files: Sequence[str], params: dict, include_fuzzy: bool = False):
+    """The segments of FILES; an input error when the target is mostly not English."""
+    from .language import require_english_target
+
+    segments = _read_segments(files, params, include_fuzzy)
+    require_english_target((segment.target for segment in segments), where=files[0] if len(files) == 1 else f"{len(files)} files")
+    return segments
+
+
+def _read_segments(files: Sequence[str], params: dict, include_fuzzy: bool = False):
     from .readers import read_segments
 
     if len(files) > 1 and (params.get("source") or params.get("reference")):
