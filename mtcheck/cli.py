@@ -203,7 +203,7 @@ def corrected_targets(result) -> dict[tuple[str, str], str]:
 @click.option("--output", "-o", metavar="PATH", help="Write the report here ('-' for stdout). Default: stdout for terminal/json, reports/FILE.mtcheck.EXT for markdown/html/csv.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None, help="Exit 1 when a finding at or above this severity remains (default: error).")
 @click.option("--baseline", "baseline", metavar="FILE", help="Report only findings not in this baseline (see `mtcheck baseline create`).")
-@click.option("--diff", "diff_ref", metavar="REF", help="Report only findings in segments changed since this git revision (e.g. origin/main).")
+@click.option("--diff-ref", "--diff", "diff_ref", metavar="REF", help="Report only findings in segments changed since this git revision (e.g. origin/main). --diff is the older name.")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the terminal report: auto = on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
 def check(files, fmt, output, fail_on, diff_ref, color, **params):
     """Check FILES (plain text, TSV/CSV, XLIFF, PO, TMX, JSON, Markdown) and report likely mistranslations."""
@@ -261,7 +261,7 @@ def _narrow(result, files: Sequence[str], options, diff_ref: str | None, params:
 @click.option("--in-place", is_flag=True, help="Replace FILE atomically with the corrected text (a FILE.bak backup is kept).")
 @click.option("--no-backup", is_flag=True, help="With --in-place: do not keep a backup.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (ambiguous terms, rewrites that need a human look).")
-@click.option("--diff/--no-diff", "show_diff", default=True, show_default=True, help="Print a unified diff of the changes.")
+@click.option("--show-diff/--no-show-diff", "--diff/--no-diff", "show_diff", default=True, show_default=True, help="Print a unified diff of the changes (--diff/--no-diff: older names).")
 def fix(file, output, in_place, no_backup, unsafe_fixes, show_diff, **params):
     """Apply suggested fixes to FILE; without --output or --in-place only show the diff."""
     from .api import check_segments
