@@ -132,6 +132,15 @@ def build_options(params: dict, fail_on: str | None = None):
 
 
 def _read_all(files: Sequence[str], params: dict, include_fuzzy: bool = False):
+    """The segments of FILES; an input error when the target is mostly not English."""
+    from .language import require_english_target
+
+    segments = _read_segments(files, params, include_fuzzy)
+    require_english_target((segment.target for segment in segments), where=files[0] if len(files) == 1 else f"{len(files)} files")
+    return segments
+
+
+def _read_segments(files: Sequence[str], params: dict, include_fuzzy: bool = False):
     from .readers import read_segments
 
     if len(files) > 1 and (params.get("source") or params.get("reference")):
@@ -173,13 +182,14 @@ def _report_path(fmt: str, files: Sequence[str]) -> Path:
     return REPORTS_DIR / f"{stem}.mtcheck.{extension_for(fmt)}"
 
 
-def write_output(text: str | Iterable[str], output: str | None) -> None:
+def write_output(text: str | Iterable[str], output: str | None, color: bool | None = None) -> None:
     """Write a report (a string, or its consecutive pieces) to stdout or to a file
-    (mtcheck.safeio: atomic for regular files, written through devices and FIFOs)."""
+    (mtcheck.safeio: atomic for regular files, written through devices and FIFOs).
+    `color=True` keeps ANSI colour codes on a pipe (click strips them there otherwise)."""
     pieces = (text,) if isinstance(text, str) else text
     if output in (None, "-"):
         for block in _blocks(pieces):
-            click.echo(block, nl=False)
+            click.echo(block, nl=False, color=color)
         return
     from .safeio import write_file
 
@@ -215,8 +225,9 @@ def corrected_targets(result) -> dict[tuple[str, str], str]:
 @click.option("--output", "-o", metavar="PATH", help="Write the report here ('-' for stdout). Default: stdout for terminal/json, reports/FILE.mtcheck.EXT for markdown/html/csv.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None, help="Exit 1 when a finding at or above this severity remains (default: error).")
 @click.option("--baseline", "baseline", metavar="FILE", help="Report only findings not in this baseline (see `mtcheck baseline create`).")
-@click.option("--diff", "diff_ref", metavar="REF", help="Report only findings in segments changed since this git revision (e.g. origin/main).")
-def check(files, fmt, output, fail_on, diff_ref, **params):
+@click.option("--diff-ref", "--diff", "diff_ref", metavar="REF", help="Report only findings in segments changed since this git revision (e.g. origin/main). --diff is the older name.")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the terminal report: auto = on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
+def check(files, fmt, output, fail_on, diff_ref, color, **params):
     """Check FILES (plain text, TSV/CSV, XLIFF, PO, TMX, JSON, Markdown) and report likely mistranslations."""
     from .api import check_segments
     from .reporters import STREAM_FORMATS, ReportContext, get_reporter
@@ -227,13 +238,18 @@ def check(files, fmt, output, fail_on, diff_ref, **params):
     result = _narrow(result, files, options, diff_ref, params)
     reporter = get_reporter(fmt)
     if fmt == "terminal":
-        reporter.color = output in (None, "-") and sys.stdout.isatty()
+        import os
+
+        from .reporters.terminal import wants_color
+
+        to_stdout = output in (None, "-")
+        reporter.color = wants_color(color, to_stdout and sys.stdout.isatty(), os.environ) and (to_stdout or color == "always")
     if fmt == "junit":
         reporter.fail_on = None if fail_on == "never" else options.fail_on
     context = ReportContext(corrected=corrected_targets(result) if fmt in {"markdown", "html", "csv"} else {})
     if output is None and fmt not in STREAM_FORMATS:
         output = str(_report_path(fmt, files))
-    write_output(reporter.chunks(result, context), output)
+    write_output(reporter.chunks(result, context), output, color=getattr(reporter, "color", None) or None)
     if output not in (None, "-"):
         click.echo(f"mtcheck: {fmt} report written to {output} ({len(result.findings)} findings)", err=True)
     if params.get("timings"):
@@ -267,7 +283,7 @@ def _narrow(result, files: Sequence[str], options, diff_ref: str | None, params:
 @click.option("--in-place", is_flag=True, help="Replace FILE atomically with the corrected text (a FILE.bak backup is kept).")
 @click.option("--no-backup", is_flag=True, help="With --in-place: do not keep a backup.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (ambiguous terms, rewrites that need a human look).")
-@click.option("--diff/--no-diff", "show_diff", default=True, show_default=True, help="Print a unified diff of the changes.")
+@click.option("--show-diff/--no-show-diff", "--diff/--no-diff", "show_diff", default=True, show_default=True, help="Print a unified diff of the changes (--diff/--no-diff: older names).")
 def fix(file, output, in_place, no_backup, unsafe_fixes, show_diff, **params):
     """Apply suggested fixes to FILE; without --output or --in-place only show the diff."""
     from .api import check_segments

@@ -26,6 +26,7 @@ KEYS = {
     "embed": "true/false",
     "model": "sentence-transformers model name or path",
     "backend": "torch|torch-bf16|onnx-int8",
+    "cross_lingual_model": "multilingual sentence-transformers model name or path (BI008, --align embedding)",
     "baseline": "baseline file of accepted findings (relative to the config file)",
     "include_fuzzy": "true/false: also check fuzzy translations",
     "jobs": "processes for large files (0: one per CPU, 1: no workers)",

@@ -183,3 +183,16 @@ def test_unknown_key_from_a_file_is_an_escaped_excerpt(project):
     result = invoke(["check", "mt.txt", "--no-embed"])
     assert result.exit_code == 2 and "unknown key" in result.output
     assert "\x1b" not in result.output and "y" * 60 not in result.output
+
+
+def test_cross_lingual_model_key_is_accepted_and_reaches_the_options(project):
+    """docs/bilingual.md documents the key; the command line still wins over it."""
+    from mtcheck.cli import build_options
+
+    write(project, ".mtcheck.toml", 'cross_lingual_model = "models/labse"\n')
+    assert load_config() == {"cross_lingual_model": "models/labse"}
+    assert build_options({}).cross_lingual_model == "models/labse"
+    assert build_options({"cross_lingual_model": "other"}).cross_lingual_model == "other"
+    write(project, "setup.cfg", "[mtcheck]\ncross-lingual-model = models/labse\n")
+    (project / ".mtcheck.toml").unlink()
+    assert load_config() == {"cross_lingual_model": "models/labse"}

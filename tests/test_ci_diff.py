@@ -102,3 +102,10 @@ def test_changed_segments_compare_text_with_counts(old, new, changed):
     current = [seg(str(n), t) for n, t in enumerate(new, start=1)]
     previous = [seg(str(n), t) for n, t in enumerate(old, start=1)]
     assert sorted(i for _, i in changed_segments(current, previous)) == changed
+
+
+@pytest.mark.parametrize("option", ["--diff-ref", "--diff"])
+def test_diff_ref_is_the_option_name_and_diff_its_older_alias(repo, option):
+    (repo / "docs" / "mt.txt").write_text("A new new line.\nShops sold line and line.\nThey set a record record.\n", encoding="utf-8")
+    result = invoke(["check", "docs/mt.txt", *CLI_BASE, option, "HEAD", "--format", "jsonl"])
+    assert result.exit_code == 1 and texts(result) == ["new new"]

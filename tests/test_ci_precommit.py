@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .formats_util import FORMATS_DIR, GLOSSARY, invoke
@@ -16,15 +17,18 @@ from .formats_util import FORMATS_DIR, GLOSSARY, invoke
 HOOKS = Path(__file__).parent.parent / ".pre-commit-hooks.yaml"
 
 
-def hook() -> dict:
-    (entry,) = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
-    return entry
+def hooks() -> dict[str, dict]:
+    return {entry["id"]: entry for entry in yaml.safe_load(HOOKS.read_text(encoding="utf-8"))}
 
 
-def hook_command(files: list[str], extra: list[str] = ()) -> list[str]:
+def hook(hook_id: str = "mtcheck") -> dict:
+    return hooks()[hook_id]
+
+
+def hook_command(files: list[str], extra: list[str] = (), hook_id: str = "mtcheck") -> list[str]:
     """The argv pre-commit builds: entry + args (+ the user's args) + file names, minus the
     program name that the click runner supplies."""
-    definition = hook()
+    definition = hook(hook_id)
     argv = shlex.split(definition["entry"]) + list(definition["args"]) + list(extra) + files
     assert argv[0] == "mtcheck"
     return argv[1:]
@@ -39,14 +43,31 @@ def test_hook_definition():
     assert definition["args"] == ["--no-embed"]
 
 
-def test_hook_entry_fails_on_a_bad_translation_and_passes_a_good_one(tmp_path, monkeypatch):
+def test_light_hook_uses_the_installed_mtcheck_with_the_same_command():
+    """`mtcheck-system` builds no environment (language: system) and runs what `mtcheck` runs."""
+    assert set(hooks()) == {"mtcheck", "mtcheck-system"}
+    light, full = hook("mtcheck-system"), hook("mtcheck")
+    assert light["language"] == "system"
+    for key in ("entry", "types", "args"):
+        assert light[key] == full[key]
+
+
+def test_both_hooks_are_documented_with_which_to_pick():
+    docs = (HOOKS.parent / "docs" / "ci.md").read_text(encoding="utf-8")
+    readme = (HOOKS.parent / "README.md").read_text(encoding="utf-8")
+    for text in (docs, readme):
+        assert "mtcheck-system" in text and "language: system" in text
+
+
+@pytest.mark.parametrize("hook_id", ["mtcheck", "mtcheck-system"])
+def test_hook_entry_fails_on_a_bad_translation_and_passes_a_good_one(tmp_path, monkeypatch, hook_id):
     monkeypatch.chdir(tmp_path)
     shutil.copy(FORMATS_DIR / "news.po", tmp_path / "news.po")
     (tmp_path / "ok.md").write_text("# Xiaomi news\n\nShops sold online and offline.\n", encoding="utf-8")
     user_args = ["--no-default-glossary", "--glossary", GLOSSARY]  # what a repository adds in its config
-    bad = invoke(hook_command(["news.po", "ok.md"], user_args))
+    bad = invoke(hook_command(["news.po", "ok.md"], user_args, hook_id))
     assert bad.exit_code == 1 and "news.po" in bad.stdout and "RP001" in bad.stdout
-    good = invoke(hook_command(["ok.md"], user_args))
+    good = invoke(hook_command(["ok.md"], user_args, hook_id))
     assert good.exit_code == 0, good.output
 
 

@@ -112,6 +112,8 @@ def test_unknown_model_name_is_not_downloaded(tmp_path, monkeypatch):
     line = info.value.one_line()
     assert "not in the Hugging Face cache" in line and "nothing is downloaded" in line
     assert "SentenceTransformer('no-such-org/no-such-model').save" in line and "--no-embed" in line
+    assert "config.json, modules.json, the tokenizer files and model.safetensors" in line
+    assert "~/.cache/huggingface/hub/models--no-such-org--no-such-model/snapshots/REV/" in line
 
 
 def test_cli_reports_a_missing_model_in_one_line_with_exit_2(tmp_path, monkeypatch):

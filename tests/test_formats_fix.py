@@ -199,3 +199,12 @@ def test_random_markdown_reads_exactly_and_round_trips(tmp_path, document, data)
     after = {s.id: s.target for s in read_segments(str(path))}
     assert after == {s.id: (new if s.id == chosen.id else s.target) for s in segments}
     assert rewritten.replace("begin", "start", 1) == document
+
+
+@pytest.mark.parametrize("args,shows_diff", [([], True), (["--show-diff"], True), (["--no-show-diff"], False), (["--no-diff"], False)])
+def test_fix_show_diff_switch(tmp_path, args, shows_diff):
+    path = tmp_path / "mt.txt"
+    path.write_text("They set a record record.\n", encoding="utf-8")
+    result = invoke(["fix", str(path), *CLI_BASE, *args])
+    assert result.exit_code == 0
+    assert ("+They set a record." in result.stdout) is shows_diff

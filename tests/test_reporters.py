@@ -503,3 +503,48 @@ def test_cli_blocks_keep_the_text_and_bound_the_size():
     assert "".join(blocks) == "".join(pieces)
     assert all(len(block) < 100 + 20 for block in blocks) and len(blocks) > 10
     assert list(_blocks([])) == []
+
+
+class _Ancestors(HTMLParser):
+    """The classes of the elements around each <table>, from the outermost in."""
+
+    VOID = {"meta", "link", "br", "img", "hr", "input", "wbr", "col"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.tables: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        classes = dict(attrs).get("class") or ""
+        if tag == "table":
+            self.tables.append((classes, [c for _, c in self.stack]))
+        self.stack.append((tag, classes))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+
+def test_html_rule_table_scrolls_inside_its_box_on_narrow_screens(example):
+    result, context = example
+    page = render("html", result, context)
+    parser = _Ancestors()
+    parser.feed(page)
+    (parents,) = [parents for classes, parents in parser.tables if classes == "rules"]
+    assert parents[-1] == "table-scroll"
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    rule = style.split(".table-scroll {", 1)[1].split("}", 1)[0]
+    assert "overflow-x: auto" in rule and "max-width: 100%" in rule
+
+
+def test_html_font_stack_has_the_common_system_cjk_fonts(example):
+    result, context = example
+    style = render("html", result, context).split("<style>", 1)[1].split("</style>", 1)[0]
+    body_font = style.split("font:", 1)[1].split(";", 1)[0]
+    for font in ("Noto Sans CJK SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Source Han Sans SC", "WenQuanYi Micro Hei"):
+        assert f'"{font}"' in body_font
+    assert body_font.rstrip().endswith("sans-serif")

@@ -165,3 +165,26 @@ def test_missing_dask_is_a_clear_error(monkeypatch):
 
 def test_importing_scaleout_stays_light():
     assert modules_imported_by("import mtcheck.scaleout", ("dask", "pandas", "pyarrow", "torch")) == []
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A dask.distributed LocalCluster with two worker processes on loopback, stopped after the tests."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None, silence_logs=50) as local:
+        with distributed.Client(local, timeout=60) as client:
+            yield client
+
+
+def test_bag_on_a_distributed_cluster(corpus, cluster):
+    paths, options = corpus
+    findings = cluster.compute(scaleout.check_files_bag(paths, options)).result(timeout=120)
+    assert scaleout.sort_findings(findings) == single_process(paths, options)
+
+
+def test_dataframe_on_a_distributed_cluster(corpus, cluster):
+    paths, options = corpus
+    expected = scaleout.findings_frame(single_process(paths, options))
+    result = cluster.compute(scaleout.check_dataframe(scaleout.read_segments_frame(paths), options)).result(timeout=120)
+    assert _records(result) == _records(expected)

@@ -35,8 +35,15 @@ def offline_hint(name: str) -> str:
     return (
         f"download it on a connected machine with "
         f"`python -c \"from sentence_transformers import SentenceTransformer; SentenceTransformer('{name}').save('DIR')\"`, "
-        f"copy DIR here and pass --model DIR, or use --no-embed"
+        f"copy DIR here and pass --model DIR (a folder with config.json, modules.json, the tokenizer files "
+        f"and model.safetensors), or put it in the Hugging Face cache as "
+        f"{_hf_cache_layout(name)}, or use --no-embed"
     )
+
+
+def _hf_cache_layout(name: str) -> str:
+    """Where the Hugging Face cache keeps `name`: ~/.cache/huggingface/hub/models--ORG--NAME/snapshots/REV/."""
+    return f"~/.cache/huggingface/hub/models--{name.replace('/', '--')}/snapshots/REV/"
 
 
 def resolve_model(name_or_path: str | None) -> ModelSpec:

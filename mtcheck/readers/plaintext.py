@@ -23,7 +23,7 @@ def _aligned(path: str | None, role: str, target_path: str, target_lines: list[s
     if len(lines) != len(wanted):
         raise InputError(
             f"{role} has {len(lines)} lines but {target_path} has {len(wanted)}", where=path,
-            hint=f"{role} and target must be line-aligned: line N of one translates line N of the other",
+            hint=f"{role} and target must be line-aligned: line N of one translates line N of the other, or pass --align length (or --align embedding) to sentence-align them",
         )
     return lines
 

@@ -14,6 +14,17 @@ from ..visible import visible
 from .base import ReportContext, Reporter, severity_counts
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def wants_color(choice: str, is_tty: bool, environ) -> bool:
+    """Whether to colour: `always`/`never` win; `auto` colours a TTY unless NO_COLOR is set
+    (any non-empty value, no-color.org), and FORCE_COLOR (non-empty) colours even a pipe."""
+    if choice == "always":
+        return True
+    if choice == "never" or environ.get("NO_COLOR"):
+        return False
+    return bool(environ.get("FORCE_COLOR")) or is_tty
 
 
 class TerminalReporter(Reporter):
@@ -60,7 +71,7 @@ class TerminalReporter(Reporter):
             return escape_markup(visible(text))
 
         buffer = io.StringIO()
-        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color, width=self.width, highlight=False, soft_wrap=True, emoji=False)
+        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color, color_system="standard" if self.color else None, width=self.width, highlight=False, soft_wrap=True, emoji=False)
         current_file = None
         for finding in result.findings:
             if finding.file != current_file:
