@@ -63,8 +63,11 @@ class TorchBackend:
     name = "torch"
 
     def __init__(self, spec: ModelSpec):
+        from .threads import apply_to_torch
+
         self.spec = spec
         self.model = load_sentence_transformer(spec)
+        apply_to_torch()
         first = self.model[0] if len(self.model) else None
         tokenizer = getattr(self.model, "tokenizer", None)
         self.supports_spans = hasattr(first, "auto_model") and bool(getattr(tokenizer, "is_fast", False))
