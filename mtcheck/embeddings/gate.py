@@ -109,9 +109,10 @@ class EmbeddingSenseGate:
         if cache is not None:
             self.encoder.remember(*cache.load())
         if not self.encoder.known(texts, spans):
-            self._timed(self.encoder.encode, texts)
-            if spans:
-                self._timed(self.encoder.encode_spans, spans)
+            with self.encoder.stage(self.encoder.missing(texts, spans)):
+                self._timed(self.encoder.encode, texts)
+                if spans:
+                    self._timed(self.encoder.encode_spans, spans)
             if cache is not None:
                 cache.save(self.encoder)
         self._ready.update(pool)
@@ -139,11 +140,12 @@ class EmbeddingSenseGate:
         self._prepare([candidate.entry for candidate in candidates])
         texts = [candidate_texts(candidate) for candidate in candidates]
         batch = [t.sentence for t in texts] + [t.fixed for t in texts] + [t.context for t in texts if t.context]
-        sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
+        span_batch = [t.term for t in texts] + [t.name for t in texts] if self.tokens else []
         spans = {}
-        if self.tokens:
-            span_batch = [t.term for t in texts] + [t.name for t in texts]
-            spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
+        with self.encoder.stage(self.encoder.missing(batch, span_batch)):
+            sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
+            if span_batch:
+                spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
         documents = _document_vectors(candidates, texts, sentences)
         measurements = []
         for candidate, text in zip(candidates, texts):
