@@ -346,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     parser.add_argument("--json", metavar="PATH", help="also save the raw measurements as JSON")
     parser.add_argument("--from-json", metavar="PATH", help="re-render a table from measurements saved with --json")
+    parser.add_argument("--embed-targets", action="store_true", help="only the first-run, --source and concurrency ratios (bench/embed_targets.py)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--encode", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -355,6 +356,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.encode:
         print(json.dumps(encode_speed(json.loads(args.encode))))
         return 0
+    if args.embed_targets:
+        import embed_targets
+
+        return embed_targets.main([])
     if args.from_json:
         rows = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
     else:

@@ -87,6 +87,7 @@ def check_options(func):
         click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (default: .mtcheck.toml, setup.cfg [mtcheck] or pyproject.toml [tool.mtcheck] in the current folder)."),
         click.option("--timings", is_flag=True, help="Print the time spent per stage on stderr."),
         click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, help="Processes for large files: segment-level rules run in forked workers (Linux; files of 2,000+ segments). 0 = one per CPU (default), 1 = this process only. Findings are the same."),
+        click.option("--threads", type=click.IntRange(min=0), default=None, help="CPU threads of the embedding model (default: OMP_NUM_THREADS, else 1 with --jobs > 1, else up to 4)."),
         click.option("--align", type=click.Choice(["length", "embedding"]), default=None, help="Sentence-align --source/--reference with the target when they are not line-aligned: length (Gale-Church) or embedding (needs --cross-lingual-model)."),
         click.option("--cross-lingual-model", metavar="NAME_OR_PATH", help="Multilingual sentence-transformers model (local folder or Hugging Face cache) for BI008 similarity and --align embedding."),
     ]
@@ -128,6 +129,7 @@ def build_options(params: dict, fail_on: str | None = None):
         include_fuzzy=bool(params.get("include_fuzzy") or config.get("include_fuzzy", False)),
         baseline=params.get("baseline") or config.get("baseline"),
         jobs=params["jobs"] if params.get("jobs") is not None else int(config.get("jobs", 0)),
+        threads=params["threads"] if params.get("threads") is not None else int(config.get("threads", 0)),
     )
 
 

@@ -30,6 +30,7 @@ KEYS = {
     "baseline": "baseline file of accepted findings (relative to the config file)",
     "include_fuzzy": "true/false: also check fuzzy translations",
     "jobs": "processes for large files (0: one per CPU, 1: no workers)",
+    "threads": "CPU threads of the embedding model (0: automatic, see --threads)",
 }
 
 
@@ -88,9 +89,10 @@ def normalise(raw: dict, where: str, base: Path) -> dict:
             if not 0 <= number <= 1:
                 raise ConfigError("key 'min_confidence' must be between 0 and 1", where=where)
             config[name] = number
-        elif name == "jobs":
+        elif name in {"jobs", "threads"}:
             if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-                raise ConfigError("key 'jobs' must be a whole number (0: one per CPU)", where=where)
+                meaning = "one per CPU" if name == "jobs" else "automatic"
+                raise ConfigError(f"key {name!r} must be a whole number (0: {meaning})", where=where)
             config[name] = int(value)
         else:
             config[name] = str(value)

@@ -27,6 +27,8 @@ class CheckOptions:
     baseline: str | None = None  # report only findings not in this baseline file
     # Processes for large documents (mtcheck.parallel); 1: this process only, 0: one per CPU.
     jobs: int = 1
+    # CPU threads of the embedding runtime; 0: automatic (mtcheck.embeddings.threads).
+    threads: int = 0
     extra: tuple[tuple[str, object], ...] = field(default=())
 
     def severity_for(self, code: str, default: Severity) -> Severity:

@@ -404,3 +404,30 @@ def test_broken_calibration_is_a_clear_error(tmp_path, content):
     with pytest.raises(ModelError, match="sense-gate calibration unreadable"):
         load_calibration(path)
     assert calibration_module.CALIBRATION_FILE.name == "sense_gate_calibration.json"
+
+
+def test_one_progress_bar_over_sentences_and_spans(monkeypatch):
+    bars = []
+
+    class Recorder:
+        def __init__(self, total, enabled):
+            bars.append([total, 0])
+
+        def __enter__(self):
+            return lambda done: bars[-1].__setitem__(1, bars[-1][1] + done)
+
+        def __exit__(self, *exc):
+            return None
+
+    from mtcheck.embeddings import encoder as encoder_module
+
+    monkeypatch.setattr(encoder_module, "_progress", Recorder)
+    encoder = Encoder(FakeBackend(), progress=True, batch_size=4)
+    texts = [f"text {i}" for i in range(30)]
+    spans = [(f"span text {i}", 0, 4) for i in range(20)]
+    assert encoder.missing(texts + texts[:5], spans) == 50
+    with encoder.stage(encoder.missing(texts, spans)):
+        encoder.encode(texts)
+        encoder.encode_spans(spans)
+    assert bars == [[50, 50]]  # one bar, filled once, never restarted
+    assert encoder.missing(texts, spans) == 0

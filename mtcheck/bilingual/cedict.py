@@ -193,8 +193,14 @@ class Cedict:
         """Simplified headwords of two or more characters that name a company or brand and
         also have a common sense: the words MT may translate literally (小米, 吉利, 宝马)."""
         for word, entries in self._index.items():
-            if len(word) >= 2 and entries[0].simplified == word and self.organisation_name(word):
+            if len(word) >= 2 and entries[0].simplified == word and _may_name_organisation(entries) and self.organisation_name(word):
                 yield word
+
+
+def _may_name_organisation(entries: Iterable[CedictEntry]) -> bool:
+    """A cheap test that rules out most headwords before organisation_name: a proper-noun
+    entry with a company or brand gloss."""
+    return any(entry.proper and any(_ORGANISATION.search(gloss) for gloss in entry.glosses) for entry in entries)
 
 
 @lru_cache(maxsize=1)

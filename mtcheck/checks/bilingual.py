@@ -154,9 +154,9 @@ def _extra_words(doc: Document) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _calque_words() -> tuple[str, ...]:
-    from ..bilingual.cedict import load_cedict
+    from ..bilingual.calque_index import load_calque_index
 
-    return tuple(sorted(load_cedict().calque_prone()))
+    return load_calque_index().calque_prone()
 
 
 def _tokens(doc: Document, text: str):
@@ -275,13 +275,13 @@ def _calque_signals(segment: Segment, tokens, index: int, start: int, end: int, 
 
 @document_check("BI002")
 def check_calques(doc: Document) -> Iterable[Finding]:
-    from ..bilingual.cedict import load_cedict
+    from ..bilingual.calque_index import load_calque_index
 
     run = doc.run
     segments = [s for s in doc.segments if has_source(s) and s.target.strip()]
     if not segments:
         return
-    cedict = load_cedict()
+    calques = load_calque_index()
     calque_words = set(_calque_words())
     glossary_terms = {term for term, _ in _source_terms(run.matcher.entries)}
     all_targets = "\n".join(s.target for s in doc.segments)
@@ -297,12 +297,12 @@ def check_calques(doc: Document) -> Iterable[Finding]:
             if word not in calque_words or word in glossary_terms or word in seen:
                 continue
             seen.add(word)
-            sense = cedict.organisation_name(word)
+            sense = calques.get(word)
             occurrences = sum(t.word == word for t in tokens)
             if _count(sense.name, segment.target) >= occurrences:
                 continue
             name_in_doc = _count(sense.name, all_targets)
-            for match in _literal_pattern(cedict.literals(word)).finditer(segment.target):
+            for match in _literal_pattern(sense.literals).finditer(segment.target):
                 start, end = match.span()
                 if any(start < e and s < end for s, e in occupied):
                     continue  # a glossary entry covers this span
@@ -311,7 +311,7 @@ def check_calques(doc: Document) -> Iterable[Finding]:
                     continue
                 entry = GlossaryEntry(
                     approved=(sense.name,), wrong=(match.group().lower(),), source=(word,),
-                    intended_sense=(sense.gloss,), literal_sense=cedict.literals(word),
+                    intended_sense=(sense.gloss,), literal_sense=sense.literals,
                     domain="company", autofix="unsafe", origin=f"CC-CEDICT {word}",
                 )
                 pending.append((_calque_candidate(doc, position, start, end, entry, name_in_doc), signals, word))

@@ -34,6 +34,7 @@ from typing import Sequence
 from ..errors import ModelError
 from .encoder import SPAN_VIEWS, Span, TorchBackend, cache_dir, register_backend
 from .model import ModelSpec, load_sentence_transformer
+from .threads import thread_limit
 
 ONNX_FORMAT = 2  # bump when the export or quantisation recipe changes
 ONNX_OPSET = 17
@@ -214,6 +215,9 @@ class OnnxInt8Backend:
         options = ort.SessionOptions()
         options.log_severity_level = 3
         options.enable_mem_pattern = False  # every text has another length
+        if thread_limit() is not None:
+            options.intra_op_num_threads = thread_limit()
+            options.inter_op_num_threads = 1
         try:
             self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         except Exception:  # a damaged cache file: export again once

@@ -19,6 +19,7 @@ import io
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
@@ -63,8 +64,11 @@ class TorchBackend:
     name = "torch"
 
     def __init__(self, spec: ModelSpec):
+        from .threads import apply_to_torch
+
         self.spec = spec
         self.model = load_sentence_transformer(spec)
+        apply_to_torch()
         first = self.model[0] if len(self.model) else None
         tokenizer = getattr(self.model, "tokenizer", None)
         self.supports_spans = hasattr(first, "auto_model") and bool(getattr(tokenizer, "is_fast", False))
@@ -166,6 +170,7 @@ class Encoder:
         self.embedded = 0  # texts and spans sent to the backend
         self._texts: dict[str, object] = {}
         self._spans: dict[Span, object] = {}
+        self._advance: Callable[[int], None] | None = None  # the open stage's bar (see stage)
 
     @property
     def supports_spans(self) -> bool:
@@ -178,6 +183,24 @@ class Encoder:
 
     def known(self, texts: Iterable[str] = (), spans: Iterable[Span] = ()) -> bool:
         return all(text in self._texts for text in texts) and all(span in self._spans for span in spans)
+
+    def missing(self, texts: Iterable[str] = (), spans: Iterable[Span] = ()) -> int:
+        """How many distinct texts and spans are not embedded yet."""
+        return sum(text not in self._texts for text in dict.fromkeys(texts)) + sum(tuple(span) not in self._spans for span in dict.fromkeys(map(tuple, spans)))
+
+    @contextmanager
+    def stage(self, total: int):
+        """One progress bar for the next `total` texts and spans, over several encode calls
+        (sentences, then spans), so that it never restarts at 0%."""
+        if self._advance is not None:
+            yield
+            return
+        with _progress(total, enabled=self.progress and total >= PROGRESS_MIN_TEXTS) as advance:
+            self._advance = advance
+            try:
+                yield
+            finally:
+                self._advance = None
 
     def encode(self, texts: Sequence[str]):
         """A (len(texts), dim) float32 array, embedding only texts not seen before."""
@@ -200,7 +223,8 @@ class Encoder:
     def _embed(self, keys: list, store: dict, embed: Callable) -> None:
         started = time.perf_counter()
         chunk = self.batch_size * 4
-        with _progress(len(keys), enabled=self.progress and len(keys) >= PROGRESS_MIN_TEXTS) as advance:
+        with self.stage(len(keys)):
+            advance = self._advance or (lambda done: None)
             for i in range(0, len(keys), chunk):
                 part = keys[i:i + chunk]
                 vectors = embed(part)

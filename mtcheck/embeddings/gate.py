@@ -20,6 +20,7 @@ from ..senses import SenseCandidate, SenseDecision
 from .calibration import Calibration, Combiner, clip_logit, load_calibration, sigmoid
 from .encoder import Encoder, ExemplarCache, get_encoder
 from .model import ModelSpec, resolve_model
+from .shipped import shipped_vectors
 from .signals import USAGE_SIGNAL, CandidateVectors, SenseVectors, describe, sentence_signals, token_signals, usage_input
 from .texts import CandidateTexts, candidate_texts, exemplar_texts
 
@@ -66,7 +67,13 @@ class EmbeddingSenseGate:
     @classmethod
     def from_options(cls, options, glossary=None, timings: dict[str, float] | None = None) -> "EmbeddingSenseGate":
         """The gate for CheckOptions; resolves and loads the model (once per process)."""
+        import os
+
+        from ..parallel import available_cpus
+        from .threads import limit_threads, resolve_threads
+
         started = time.perf_counter()
+        limit_threads(resolve_threads(options.threads, os.environ, available_cpus(), options.jobs))
         spec = resolve_model(options.model)
         calibration = load_calibration()
         encoder = get_encoder(options.backend, spec)
@@ -85,7 +92,7 @@ class EmbeddingSenseGate:
 
     def _prepare(self, entries: Sequence[GlossaryEntry]) -> None:
         """Embed the exemplars of `entries` (and, the first time, of the whole glossary),
-        through the on-disk cache."""
+        taking what it can from the package's shipped vectors and the on-disk cache."""
         if all(entry in self._ready for entry in entries):
             return
         pool = tuple(dict.fromkeys((*self._entries, *self._ready, *entries)))
@@ -94,13 +101,18 @@ class EmbeddingSenseGate:
         # The backend's recipe version is part of the key: vectors from an older export or
         # quantisation must not be mixed with the current backend's.
         tag = getattr(self.encoder.backend, "cache_tag", self.backend)
-        cache = ExemplarCache(self.spec, tag, texts, spans) if self.use_disk_cache else None
+        if self.use_disk_cache and not self.encoder.known(texts, spans):
+            # The package's own vectors of the bundled glossary (shipped.py), then the disk cache.
+            shipped = shipped_vectors(self.spec.fingerprint, tag)
+            self.encoder.remember(shipped.texts, shipped.spans)
+        cache = ExemplarCache(self.spec, tag, texts, spans) if self.use_disk_cache and not self.encoder.known(texts, spans) else None
         if cache is not None:
             self.encoder.remember(*cache.load())
         if not self.encoder.known(texts, spans):
-            self._timed(self.encoder.encode, texts)
-            if spans:
-                self._timed(self.encoder.encode_spans, spans)
+            with self.encoder.stage(self.encoder.missing(texts, spans)):
+                self._timed(self.encoder.encode, texts)
+                if spans:
+                    self._timed(self.encoder.encode_spans, spans)
             if cache is not None:
                 cache.save(self.encoder)
         self._ready.update(pool)
@@ -128,11 +140,12 @@ class EmbeddingSenseGate:
         self._prepare([candidate.entry for candidate in candidates])
         texts = [candidate_texts(candidate) for candidate in candidates]
         batch = [t.sentence for t in texts] + [t.fixed for t in texts] + [t.context for t in texts if t.context]
-        sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
+        span_batch = [t.term for t in texts] + [t.name for t in texts] if self.tokens else []
         spans = {}
-        if self.tokens:
-            span_batch = [t.term for t in texts] + [t.name for t in texts]
-            spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
+        with self.encoder.stage(self.encoder.missing(batch, span_batch)):
+            sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
+            if span_batch:
+                spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
         documents = _document_vectors(candidates, texts, sentences)
         measurements = []
         for candidate, text in zip(candidates, texts):
