@@ -155,6 +155,11 @@ class Cedict:
     def __len__(self) -> int:
         return len(self._index)
 
+    def items(self) -> Iterator[tuple[str, tuple[CedictEntry, ...]]]:
+        """(headword, its entries) for every simplified and traditional headword."""
+        for word, entries in self._index.items():
+            yield word, tuple(entries)
+
     def lookup(self, word: str) -> tuple[CedictEntry, ...]:
         return tuple(self._index.get(word, ()))
 
