@@ -31,7 +31,10 @@ LINES = [
 ]
 NOTHING = Curated(frozenset(), frozenset(), frozenset())
 # A stand-in for English word frequency (Zipf scale): the generator takes it as a function.
-FREQUENCY = {"red rice": 3.0, "rice": 5.0, "gold mountain": 2.0, "star light": 4.5, "blue star": 3.2}
+FREQUENCY = {
+    "red rice": 3.0, "red": 5.3, "rice": 5.0, "popular": 5.0, "gold": 5.0, "money": 5.4, "mountain": 2.0,
+    "star": 5.0, "light": 5.2, "blue": 5.1, "the masses": 3.9,
+}
 
 
 def zipf(text: str) -> float:
@@ -68,8 +71,11 @@ def test_kind_of_gloss(gloss, kind):
 
 
 @pytest.mark.parametrize("rendering, expected", [
-    (Rendering("gold mountain", "composition", ""), False),  # rare as English: fires unconditionally
+    (Rendering("gold mountain", "composition", ""), False),  # a rare word in it: fires unconditionally
+    (Rendering("blue star", "composition", ""), True),  # two ordinary words: sense-gated
+    (Rendering("blue star light", "composition", ""), False),  # three glosses are not an English phrase
     (Rendering("red rice", "sense", ""), True),  # ordinary English: sense-gated
+    (Rendering("the masses", "sense", ""), None),  # the headword's common meaning, too common to list
     (Rendering("rice", "composition", ""), None),  # too common to list
     (Rendering("Hong Mi", "pinyin", ""), False),  # pinyin is judged joined
 ])
@@ -81,8 +87,9 @@ def test_company_gets_sense_composition_and_pinyin_split_by_ambiguity():
     rows = rows_by_name(generate_rows(Cedict(parse_lines(LINES)), NOTHING, zipf))
     plain, gated = rows[("Redmi", False)], rows[("Redmi", True)]
     assert plain.source == ("红米", "紅米")
-    assert plain.wrong == ("popular rice", "Hongmi", "Hong Mi")  # second gloss of 红 composed too
-    assert gated.wrong == ("red rice",)  # the common sense and the composition are one rendering
+    assert plain.wrong == ("Hongmi", "Hong Mi")
+    # The common sense and the first composition are one rendering; the second gloss of 红 is composed too.
+    assert gated.wrong == ("red rice", "popular rice")
     cells = gated.cells()
     assert "Redmi" in cells["intended_sense"] and "red rice" in cells["literal_sense"]
     assert len(cells["literal_sense"].split("|")) >= 2
@@ -96,10 +103,9 @@ def test_place_keeps_only_unambiguous_renderings_and_person_is_skipped():
     assert not any(name.startswith("Li Bai") for name, _ in rows)
 
 
-def test_rendering_in_the_approved_name_or_claimed_twice_is_dropped():
+def test_rendering_in_the_approved_name_is_dropped():
     rows = rows_by_name(generate_rows(Cedict(parse_lines(LINES)), NOTHING, zipf))
-    # "star light" is too frequent to list; "blue star" is ordinary English, so gated.
-    assert ("Starlite Corporation", True) not in rows
+    assert rows[("Starlite Corporation", True)].wrong == ("star light",)
     assert "Xingguang" in rows[("Starlite Corporation", False)].wrong
     assert "blue star" in rows[("Bluestar Group", True)].wrong
     assert rows[("Blue Light Group", False)].wrong == ("Languang", "Lan Guang")  # "blue light" is in the name
@@ -112,6 +118,12 @@ def test_curated_headwords_and_renderings_win():
     assert not any(name == "Redmi" for name, _ in rows)
     assert rows[("Jinshan", False)].wrong == ("money mountain",)  # "gold mountain" is approved elsewhere
     assert "Xingguang" not in rows[("Starlite Corporation", False)].wrong
+
+
+def test_name_listed_wrong_by_a_curated_file_is_not_generated():
+    curated = Curated(frozenset(), frozenset(), frozenset({"jinshan"}))
+    rows = rows_by_name(generate_rows(Cedict(parse_lines(LINES)), curated, zipf))
+    assert not any(name == "Jinshan" for name, _ in rows)
 
 
 def test_rendered_csv_is_sorted_and_parses(tmp_path):

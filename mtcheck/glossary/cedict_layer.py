@@ -37,6 +37,8 @@ GENERATED_FILE = "cedict.csv"
 COMMAND = "python -m mtcheck.glossary.cedict_layer"
 AMBIGUOUS_ZIPF = 2.5
 DROP_ZIPF = 4.0
+SENSE_DROP_ZIPF = 3.5
+COMMON_WORD_ZIPF = 3.0
 MAX_WORDS = 4
 MAX_COMPOSITIONS = 2
 MAX_COMPOSED_CHARACTERS = 3  # longer names are not glossed character by character
@@ -273,8 +275,14 @@ def read_curated(folder: Path) -> Curated:
     return Curated(frozenset(sources), frozenset(accepted), frozenset(wrong))
 
 
+def _curated_elsewhere(named: NamedHeadword, curated: Curated) -> bool:
+    """A curated file defines the headword, or lists its name as a wrong rendering (金山区 Jinshan
+    while 金山 Kingsoft lists "Jinshan"): hand-written entries win."""
+    return named.simplified in curated.sources or named.traditional in curated.sources or _key(named.name) in curated.wrong
+
+
 def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]) -> list[Row]:
-    named = [n for n in named_headwords(cedict) if n.simplified not in curated.sources and n.traditional not in curated.sources]
+    named = [n for n in named_headwords(cedict) if not _curated_elsewhere(n, curated)]
     accepted = set(curated.accepted) | {_key(n.name) for n in named}
     candidates: dict[str, list[Rendering]] = {}
     claims: dict[str, int] = {}
@@ -313,12 +321,24 @@ def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]
 
 def is_ordinary_english(rendering: Rendering, zipf: Callable[[str], float]) -> bool | None:
     """True when the rendering is ordinary English (sense-gated), False when it is not, None
-    when it is too common to list. Pinyin is judged joined ("Wan Ke" as "wanke"): a pinyin
-    that is an English word is dropped, as its literal sense has no gloss to exemplify."""
+    when it is too common to list.
+
+    - pinyin is judged joined ("Wan Ke" as "wanke"): one that is an English word is dropped,
+      as its literal sense has no gloss to exemplify;
+    - a common sense of the headword is what MT rightly writes for the headword's ordinary
+      use (大众 "the masses", 精工 "refined"), so it is dropped from SENSE_DROP_ZIPF up;
+    - a character-by-character composition of two ordinary words reads as an English phrase
+      ("gold mountain", "red rice"); one of three or more glosses ("soup extensive happy")
+      is not English and fires unconditionally.
+    """
+    text = rendering.text.lower()
     if rendering.how == "pinyin":
-        return None if zipf(rendering.text.replace(" ", "").lower()) >= AMBIGUOUS_ZIPF else False
-    frequency = zipf(rendering.text.lower())
-    if frequency >= DROP_ZIPF:
+        return None if zipf(text.replace(" ", "")) >= AMBIGUOUS_ZIPF else False
+    words = text.split()
+    if rendering.how == "composition" and len(words) > 1:
+        return len(words) == 2 and min(zipf(word) for word in words) >= COMMON_WORD_ZIPF
+    frequency = zipf(text)
+    if frequency >= (SENSE_DROP_ZIPF if rendering.how == "sense" else DROP_ZIPF):
         return None
     return frequency >= AMBIGUOUS_ZIPF
 
