@@ -26,6 +26,9 @@ LINES = [
     "藍 蓝 [lan2] /blue/",
     "蓝星 蓝星 [Lan2 xing1] /Bluestar Group, Chinese chemical company/",
     "蓝光 蓝光 [Lan2 guang1] /Blue Light Group, Chinese property developer/",
+    "新浪 新浪 [Xin1 lang4] /Sina, Chinese web portal/",
+    "微博 微博 [wei1 bo2] /microblogging/microblog/",
+    "新浪微博 新浪微博 [Xin1 lang4 Wei1 bo2] /Sina Weibo, Chinese microblogging website/",
     "李 李 [Li3] /surname Li/",
     "李白 李白 [Li3 Bai2] /Li Bai (701-762), Tang poet/",
 ]
@@ -110,6 +113,11 @@ def test_rendering_in_the_approved_name_is_dropped():
     assert "blue star" in rows[("Bluestar Group", True)].wrong
     assert rows[("Blue Light Group", False)].wrong == ("Languang", "Lan Guang")  # "blue light" is in the name
     assert ("Blue Light Group", True) not in rows
+
+
+def test_longer_name_is_rendered_word_by_word():
+    rows = rows_by_name(generate_rows(Cedict(parse_lines(LINES)), NOTHING, zipf))
+    assert rows[("Sina Weibo", False)].wrong == ("Sina microblogging", "Xinlangweibo")
 
 
 def test_curated_headwords_and_renderings_win():

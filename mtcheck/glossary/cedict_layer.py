@@ -7,6 +7,7 @@ entry's approved rendering is the English name in the gloss and its wrong render
 
 - the headword's common senses from its other entries (小米 -> "millet");
 - character-by-character glosses in order (红米 -> "red rice", 金山 -> "gold mountain");
+- for longer names, two dictionary words rendered one by one (新浪微博 -> "Sina microblogging");
 - pinyin, joined and spaced (Hongmi, Hong Mi), when the English name is not the pinyin.
 
 A rendering is dropped when it is contained in an approved name of the entry, is approved
@@ -100,7 +101,7 @@ class NamedHeadword:
 @dataclass(frozen=True)
 class Rendering:
     text: str
-    how: str  # sense | composition | pinyin
+    how: str  # sense | composition | named (a composition with a name in it) | pinyin
     gloss: str  # what the words mean (for literal exemplars)
 
 
@@ -193,9 +194,38 @@ def compositions(cedict: Cedict, word: str) -> list[Rendering]:
     return [Rendering(" ".join(words), "composition", ", ".join(f"{ch} {w}" for ch, w in zip(word, words))) for words in found]
 
 
+def part_rendering(cedict: Cedict, part: str) -> str | None:
+    """How MT renders one dictionary word inside a longer name: its own English name when it
+    is a name (新浪 Sina), else its first common gloss of at most two words (微博 microblogging)."""
+    for entry in cedict.lookup(part):
+        if entry.proper and not entry.surname_only:
+            name = next((n for n in map(name_in, entry.glosses) if n), None)
+            if name:
+                return name
+    senses = [sense for sense in cedict.literals(part) if len(sense.split()) <= 2]
+    return senses[0] if senses else None
+
+
+def word_compositions(cedict: Cedict, word: str) -> list[Rendering]:
+    """A name of three or more characters split into two dictionary words, each rendered on its
+    own (新浪微博 -> "Sina microblogging"): longest first part first, one composition."""
+    for cut in range(len(word) - 1, 0, -1):
+        head, tail = word[:cut], word[cut:]
+        if len(head) < 2 and len(tail) < 2 or head not in cedict or tail not in cedict:
+            continue
+        parts = [part_rendering(cedict, head), part_rendering(cedict, tail)]
+        if all(parts):
+            # A part that is a name ("Sina microblogging") makes the whole a name, not English.
+            how = "named" if any(part[:1].isupper() for part in parts) else "composition"
+            return [Rendering(" ".join(parts), how, f"{head} {parts[0]}, {tail} {parts[1]}")]
+    return []
+
+
 def renderings(cedict: Cedict, named: NamedHeadword) -> list[Rendering]:
     found = [Rendering(sense, "sense", sense) for sense in cedict.literals(named.simplified)]
     found += compositions(cedict, named.simplified)
+    if len(named.simplified) >= 3:
+        found += word_compositions(cedict, named.simplified)
     syllables = pinyin_syllables(named.pinyin)
     squashed = re.sub(r"[^a-z]", "", named.name.lower())
     joined = "".join(syllables).lower()
@@ -327,11 +357,14 @@ def is_ordinary_english(rendering: Rendering, zipf: Callable[[str], float]) -> b
       as its literal sense has no gloss to exemplify;
     - a common sense of the headword is what MT rightly writes for the headword's ordinary
       use (大众 "the masses", 精工 "refined"), so it is dropped from SENSE_DROP_ZIPF up;
+    - a composition with a name in it ("Sina microblogging") is not ordinary English;
     - a character-by-character composition of two ordinary words reads as an English phrase
       ("gold mountain", "red rice"); one of three or more glosses ("soup extensive happy")
       is not English and fires unconditionally.
     """
     text = rendering.text.lower()
+    if rendering.how == "named":
+        return False
     if rendering.how == "pinyin":
         return None if zipf(text.replace(" ", "")) >= AMBIGUOUS_ZIPF else False
     words = text.split()
