@@ -36,7 +36,7 @@ NOTHING = Curated(frozenset(), frozenset(), frozenset())
 # A stand-in for English word frequency (Zipf scale): the generator takes it as a function.
 FREQUENCY = {
     "red rice": 3.0, "red": 5.3, "rice": 5.0, "popular": 5.0, "gold": 5.0, "money": 5.4, "mountain": 2.0,
-    "star": 5.0, "light": 5.2, "blue": 5.1, "the masses": 3.9,
+    "star": 5.0, "light": 5.2, "blue": 5.1, "the masses": 3.9, "know": 6.2, "at": 6.6,
 }
 
 
@@ -76,7 +76,8 @@ def test_kind_of_gloss(gloss, kind):
 @pytest.mark.parametrize("rendering, expected", [
     (Rendering("gold mountain", "composition", ""), False),  # a rare word in it: fires unconditionally
     (Rendering("blue star", "composition", ""), True),  # two ordinary words: sense-gated
-    (Rendering("blue star light", "composition", ""), False),  # three glosses are not an English phrase
+    (Rendering("blue star light", "composition", ""), False),
+    (Rendering("know at", "composition", ""), None),  # a function word in it: noise, not a name  # three glosses are not an English phrase
     (Rendering("red rice", "sense", ""), True),  # ordinary English: sense-gated
     (Rendering("the masses", "sense", ""), None),  # the headword's common meaning, too common to list
     (Rendering("rice", "composition", ""), None),  # too common to list
@@ -89,7 +90,9 @@ def test_ordinary_english_by_frequency(rendering, expected):
 def test_company_gets_sense_composition_and_pinyin_split_by_ambiguity():
     rows = rows_by_name(generate_rows(Cedict(parse_lines(LINES)), NOTHING, zipf))
     plain, gated = rows[("Redmi", False)], rows[("Redmi", True)]
-    assert plain.source == ("红米", "紅米")
+    assert plain.headwords == ("红米|紅米",)
+    assert plain.cells()["source"] == ""  # not a BI001 key term
+    assert "红米|紅米" in plain.cells()["note"]
     assert plain.wrong == ("Hongmi", "Hong Mi")
     # The common sense and the first composition are one rendering; the second gloss of 红 is composed too.
     assert gated.wrong == ("red rice", "popular rice")
@@ -118,6 +121,15 @@ def test_rendering_in_the_approved_name_is_dropped():
 def test_longer_name_is_rendered_word_by_word():
     rows = rows_by_name(generate_rows(Cedict(parse_lines(LINES)), NOTHING, zipf))
     assert rows[("Sina Weibo", False)].wrong == ("Sina microblogging", "Xinlangweibo")
+
+
+def test_names_shared_by_two_headwords_are_one_row():
+    lines = LINES + ["超 超 [chao1] /exceed/", "碗 碗 [wan3] /bowl/", "杯 杯 [bei1] /cup/",
+                     "超碗 超碗 [Chao1 wan3] /Super Bowl (brand)/", "超杯 超杯 [Chao1 bei1] /Super Bowl (brand)/"]
+    rows = [row for row in generate_rows(Cedict(parse_lines(lines)), NOTHING, zipf) if row.approved == "Super Bowl"]
+    assert len(rows) == 1
+    assert rows[0].headwords == ("超杯", "超碗")
+    assert rows[0].wrong == ("exceed cup", "Chaobei", "Chao Bei", "exceed bowl", "Chaowan", "Chao Wan")
 
 
 def test_curated_headwords_and_renderings_win():

@@ -18,6 +18,7 @@ Ambiguity is decided by English word frequency (the `wordfreq` package, a build-
 dependency in the `glossary-build` extra): a rendering whose Zipf frequency is at least
 AMBIGUOUS_ZIPF is ordinary English and goes to a separate, sense-gated row whose exemplars
 are filled in from fixed templates; one at least DROP_ZIPF is too common to list at all.
+Rows leave `source` empty and name their headwords in `note` (see Row).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ AMBIGUOUS_ZIPF = 2.5
 DROP_ZIPF = 4.0
 SENSE_DROP_ZIPF = 3.5
 COMMON_WORD_ZIPF = 3.0
+FUNCTION_WORD_ZIPF = 6.0  # the, of, at, this, know ...
 MAX_WORDS = 4
 MAX_COMPOSITIONS = 2
 MAX_COMPOSED_CHARACTERS = 3  # longer names are not glossed character by character
@@ -253,7 +255,12 @@ def _key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Row:
-    source: tuple[str, ...]
+    """One generated entry. The headwords go to the note, not to `source`: as BI001 key terms
+    they would demand CC-CEDICT's name wherever the headword is a common word (日电 "NEC" in
+    every "...日电" dateline) or the target rightly uses a short form (路透社 "Reuters News
+    Agency" for "Reuters")."""
+
+    headwords: tuple[str, ...]
     approved: str
     wrong: tuple[str, ...]
     kind: str
@@ -272,12 +279,12 @@ class Row:
             if len(self.wrong) == 1:
                 literal += "|" + LITERAL_TEMPLATES[1].format(literal=self.wrong[0], gloss=self.glosses[0])
         return {
-            "source": "|".join(self.source), "approved": self.approved, "wrong": "|".join(self.wrong),
+            "source": "", "approved": self.approved, "wrong": "|".join(self.wrong),
             "variants": "", "case_sensitive": "no", "whole_word": "yes",
             "severity": "error" if self.certain else "warning", "autofix": "unsafe",
             "intended_sense": intended, "literal_sense": literal,
             "domain": DOMAIN_OF_KIND[self.kind],
-            "note": "Generated from CC-CEDICT; " + ("sense-gated: the wrong rendering is ordinary English." if self.ambiguous else "literal gloss or pinyin of the name."),
+            "note": f"Generated from CC-CEDICT {'; '.join(self.headwords)}: " + ("sense-gated: the wrong rendering is ordinary English." if self.ambiguous else "literal gloss or pinyin of the name."),
         }
 
 
@@ -341,12 +348,26 @@ def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]
             if ordinary and headword.kind == "place":
                 continue  # a place name's word-by-word gloss in English text is the phrase itself
             (gated if ordinary else plain).append(rendering)
-        source = tuple(dict.fromkeys((headword.simplified, headword.traditional)))
+        headwords = ("|".join(dict.fromkeys((headword.simplified, headword.traditional))),)
         for group, ambiguous in ((plain, False), (gated, True)):
             if group:
-                rows.append(Row(source, headword.name, tuple(r.text for r in group), headword.kind,
+                rows.append(Row(headwords, headword.name, tuple(r.text for r in group), headword.kind,
                                 headword.certain, ambiguous, tuple(r.gloss for r in group)))
-    return rows
+    return merge_same_name(rows)
+
+
+def merge_same_name(rows: Sequence[Row]) -> list[Row]:
+    """One row per English name and ambiguity (超级碗 and 超级杯 are both the Super Bowl)."""
+    merged: dict[tuple[str, bool], Row] = {}
+    for row in rows:
+        key = (_key(row.approved), row.ambiguous)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = row
+            continue
+        merged[key] = Row(first.headwords + row.headwords, first.approved, first.wrong + row.wrong,
+                          first.kind, first.certain, first.ambiguous, first.glosses + row.glosses)
+    return list(merged.values())
 
 
 def is_ordinary_english(rendering: Rendering, zipf: Callable[[str], float]) -> bool | None:
@@ -369,6 +390,8 @@ def is_ordinary_english(rendering: Rendering, zipf: Callable[[str], float]) -> b
         return None if zipf(text.replace(" ", "")) >= AMBIGUOUS_ZIPF else False
     words = text.split()
     if rendering.how == "composition" and len(words) > 1:
+        if max(zipf(word) for word in words) >= FUNCTION_WORD_ZIPF:
+            return None  # "know at" (知乎): a gloss like "at" or "this" makes no name, only noise
         return len(words) == 2 and min(zipf(word) for word in words) >= COMMON_WORD_ZIPF
     frequency = zipf(text)
     if frequency >= (SENSE_DROP_ZIPF if rendering.how == "sense" else DROP_ZIPF):
@@ -386,7 +409,7 @@ def render_csv(rows: Sequence[Row]) -> str:
 
 
 def _row_order(row: Row) -> tuple:
-    return (row.approved.casefold(), "|".join(row.source), row.ambiguous)
+    return (row.approved.casefold(), row.ambiguous)
 
 
 def english_zipf() -> Callable[[str], float]:
