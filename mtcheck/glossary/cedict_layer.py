@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..bilingual.cedict import Cedict, CedictEntry, literal_glosses, load_cedict
+from ..bilingual.cedict import SKIP_GLOSS, Cedict, CedictEntry, literal_glosses, load_cedict
 from ..textutil import normalize
 from .loader import COLUMNS, default_glossary_dir, read_glossary_rows, sort_key
 
@@ -68,7 +68,6 @@ _PERSON = re.compile(
     r"\bname\)|\bethnic\b|\bnationality\b|\bminority\b|\blanguage\b|\bpeople\b|\btribe\b",
     re.IGNORECASE,
 )
-_SKIP = re.compile(r"^(see |see also|variant of|old variant|abbr|also written|used in|CL:|surname |erhua|Japanese variant|archaic|\()", re.IGNORECASE)
 _CJK_OR_BRACKET = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\[\]|·]")
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _NAME_WORD = re.compile(r"^[A-Z][A-Za-z'.&-]*$|^[A-Z0-9][A-Za-z0-9]*$|^(of|and|the|de|for)$")
@@ -117,7 +116,7 @@ def kind_of(gloss: str) -> str | None:
 def name_in(gloss: str) -> str | None:
     """The leading capitalised words of a proper-noun gloss ("Sina, Chinese web portal" ->
     "Sina", "Jinshan suburban district of Shanghai" -> "Jinshan"), or None."""
-    if _SKIP.match(gloss) or _CJK_OR_BRACKET.search(gloss):
+    if SKIP_GLOSS.match(gloss) or _CJK_OR_BRACKET.search(gloss):
         return None
     head = re.split(r"[,;:/]", _PARENTHESES.sub("", gloss), maxsplit=1)[0].strip()
     words: list[str] = []
