@@ -13,7 +13,7 @@ Fits
 2. the discourse step's parameters (confident, veto, carry) and the threshold, by grid
    search: the highest recall on pages + sense rows with precision >= --precision on each.
 Reports leave-pages-out cross-validation (pages in --folds groups; the sense rows are
-always in training) and writes mtcheck/document_calibration.json (parameters only).
+always in training) and writes mtcheck/embeddings/document_calibration.json (parameters only).
 """
 
 from __future__ import annotations

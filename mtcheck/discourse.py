@@ -4,7 +4,7 @@ the sense gate's per-occurrence log-odds.
 Two stages, both over plain numbers:
 1. `cue_logit`: an occurrence's own log-odds (the embedding combiner's) combined with the
    lexical cues of mtcheck.cues, by a logistic layer fitted on real pages
-   (bench/fit_discourse.py writes document_calibration.json beside this module);
+   (bench/fit_discourse.py writes mtcheck/embeddings/document_calibration.json);
 2. `one_sense_per_discourse`: per document and glossary entry, the occurrences decided
    confidently (log-odds >= `confident`, no literal veto) form the document prior, their
    mean log-odds. Each other occurrence moves toward that prior by `carry`, unless a
@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Hashable, Mapping, Sequence
 
-CALIBRATION_FILE = Path(__file__).with_name("document_calibration.json")
+# Fitted with the token combiner of the embedding gate, so it ships beside its calibration.
+CALIBRATION_FILE = Path(__file__).parent / "embeddings" / "document_calibration.json"
 LOGIT_LIMIT = 8.0
 
 
