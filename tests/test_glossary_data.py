@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import configparser
+import fnmatch
+from pathlib import Path
+
 import pytest
 
 from mtcheck.glossary.loader import default_glossary_paths, lint_glossary, read_glossary_rows
@@ -37,6 +41,31 @@ def test_no_duplicates_no_approved_listed_as_wrong_and_sorted():
 
 def test_several_hundred_entries():
     assert len(_all_entries()) >= 300
+
+
+CURATED_FILES = ("companies.csv", "events.csv", "finance.csv", "institutions.csv", "media.csv",
+                 "places.csv", "policy.csv", "products.csv")
+
+
+def test_curated_files_are_loaded_by_default():
+    names = {path.name for path in PATHS}
+    missing = [name for name in CURATED_FILES if name not in names]
+    assert missing == [], f"not picked up by default_glossary_paths(): {missing}"
+
+
+def test_curated_files_are_package_data():
+    """setup.cfg ships every bundled glossary: an installed mtcheck loads the same files."""
+    config = configparser.ConfigParser()
+    config.read(Path(__file__).resolve().parent.parent / "setup.cfg", encoding="utf-8")
+    patterns = config["options.package_data"]["mtcheck._data"].split()
+    for path in PATHS:
+        assert any(fnmatch.fnmatch(f"glossaries/{path.name}", pattern) for pattern in patterns), path.name
+
+
+def test_curated_layer_size():
+    """Issue 10: the hand-written layer alone grew from 447 entries to about two thousand."""
+    curated = [entry for path in PATHS if path.name in CURATED_FILES for entry in read_glossary_rows(path)[0]]
+    assert len(curated) >= 1900
 
 
 def test_ambiguous_entries_have_both_senses():

@@ -25,7 +25,7 @@ _ORGANISATION = re.compile(
     r"chain\b|manufacturer|maker\b|make\b|car model|retailer|e-commerce|electronics|microprocessor|operating system)",
     re.IGNORECASE,
 )
-_SKIP_GLOSS = re.compile(r"^(see |see also|variant of|abbr\. |abbr\b|also written|used in|CL:|old variant|surname |\(|erhua variant|Japanese variant|archaic)", re.IGNORECASE)
+SKIP_GLOSS = re.compile(r"^(see |see also|variant of|abbr\. |abbr\b|also written|used in|CL:|old variant|surname |\(|erhua variant|Japanese variant|archaic)", re.IGNORECASE)
 MAX_GLOSS_WORDS = 3
 
 
@@ -98,7 +98,7 @@ def _clean(gloss: str) -> str:
 def name_of(gloss: str) -> str | None:
     """The English name in a proper-noun gloss ("Xiaomi, Chinese electronics company" ->
     "Xiaomi", "Huawei (brand)" -> "Huawei"), or None when the gloss is no name."""
-    if _SKIP_GLOSS.match(gloss) or gloss.lower().startswith("surname"):
+    if SKIP_GLOSS.match(gloss) or gloss.lower().startswith("surname"):
         return None
     head = re.split(r"[,;:]", _clean(gloss), maxsplit=1)[0].strip()
     if not head:
@@ -122,7 +122,7 @@ def literal_glosses(entry: CedictEntry) -> tuple[str, ...]:
     text: parentheticals dropped, "to associate" -> "associate", at most three words."""
     found: list[str] = []
     for gloss in entry.glosses:
-        if _SKIP_GLOSS.match(gloss):
+        if SKIP_GLOSS.match(gloss):
             continue
         text = _clean(gloss)
         for part in text.split(";"):
@@ -154,6 +154,11 @@ class Cedict:
 
     def __len__(self) -> int:
         return len(self._index)
+
+    def items(self) -> Iterator[tuple[str, tuple[CedictEntry, ...]]]:
+        """(headword, its entries) for every simplified and traditional headword."""
+        for word, entries in self._index.items():
+            yield word, tuple(entries)
 
     def lookup(self, word: str) -> tuple[CedictEntry, ...]:
         return tuple(self._index.get(word, ()))

@@ -205,7 +205,8 @@ def lint_glossary(entries: Sequence[GlossaryEntry], check_sorted: bool = True) -
             accepted.setdefault(_key(rendering, False), entry)
     for entry in entries:
         path, line = _line_of(entry)
-        row_key = (_key(entry.preferred, False), entry.source)
+        # A term may have two rows: its sense-gated renderings and its unconditional ones.
+        row_key = (_key(entry.preferred, False), entry.source, entry.ambiguous)
         if row_key in seen_rows:
             problems.append(GlossaryProblem(path, line, f"duplicate entry for {entry.preferred!r} (first at {seen_rows[row_key].origin})"))
         seen_rows.setdefault(row_key, entry)
