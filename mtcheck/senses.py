@@ -27,6 +27,7 @@ class SenseCandidate:
     replacement: str  # the suggested rendering, case already transferred
     approved_elsewhere: int  # occurrences of the entry's approved rendering in the document
     related_names: int  # other glossary names of the same kind in the same sentence
+    names_in_document: int = 0  # distinct company/brand/product entries whose approved rendering the document uses
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ def _sense_words(intended_sense: tuple[str, ...], literal_sense: tuple[str, ...]
     intended = _bag(" ".join(intended_sense))
     literal = _bag(" ".join(literal_sense))
     return frozenset(intended - literal), frozenset(literal - intended)
+
+
+def literal_words(entry: GlossaryEntry) -> frozenset[str]:
+    """The words only the entry's literal exemplars use."""
+    return _sense_words(entry.intended_sense, entry.literal_sense)[1]
 
 
 class LexicalSenseGate:

@@ -83,6 +83,11 @@ class RelatedIndex:
         return cls([hit.start for hit in hits], related)
 
 
+def _names_in_document(doc: Document) -> int:
+    """Distinct company, brand, product or media entries whose approved rendering the document uses."""
+    return sum(1 for index, count in doc.approved_counts.items() if count and doc.run.matcher.entries[index].domain in RELATED_DOMAINS)
+
+
 def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex) -> SenseCandidate:
     segment = doc.segments[index]
     entry = doc.entry(hit)
@@ -98,6 +103,7 @@ def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex) -> Se
         replacement=transfer_case(segment.target[hit.start:hit.end], entry.preferred),
         approved_elsewhere=doc.approved_counts.get(hit.entry, 0),
         related_names=_related_names(doc, segment, hit, related),
+        names_in_document=_names_in_document(doc),
     )
 
 

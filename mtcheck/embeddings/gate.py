@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from ..models import GlossaryEntry
+from ..discourse import DocumentModel, load_document_model
 from ..senses import SenseCandidate, SenseDecision
+from .document import decide_documents
 from .calibration import Calibration, Combiner, clip_logit, load_calibration, sigmoid
 from .encoder import Encoder, ExemplarCache, get_encoder
 from .model import ModelSpec, resolve_model
@@ -45,7 +47,7 @@ class EmbeddingSenseGate:
     def __init__(
         self, encoder: Encoder, spec: ModelSpec, calibration: Calibration | None, *, backend: str = "torch",
         entries: Sequence[GlossaryEntry] = (), timings: dict[str, float] | None = None,
-        use_disk_cache: bool = True, tokens: bool | None = None,
+        use_disk_cache: bool = True, tokens: bool | None = None, document_model: DocumentModel | None = None,
     ):
         self.encoder = encoder
         self.spec = spec
@@ -59,6 +61,9 @@ class EmbeddingSenseGate:
         self.threshold = main.threshold if main else None
         self.timings = timings
         self.use_disk_cache = use_disk_cache
+        # Cues and one sense per discourse over the embedding log-odds (mtcheck/discourse.py);
+        # fitted for the token combiner, so only used with it.
+        self.document_model = document_model if self.token_combiner is not None else None
         self.tokens = encoder.supports_spans and (token_usable if tokens is None else tokens)
         self._entries = tuple(entry for entry in entries if entry.ambiguous)
         self._ready: set[GlossaryEntry] = set()
@@ -79,7 +84,8 @@ class EmbeddingSenseGate:
         encoder = get_encoder(options.backend, spec)
         _add_time(timings, "model-load", time.perf_counter() - started)
         entries = glossary.entries if glossary is not None else ()
-        return cls(encoder, spec, calibration, backend=options.backend, entries=entries, timings=timings)
+        return cls(encoder, spec, calibration, backend=options.backend, entries=entries, timings=timings,
+                   document_model=load_document_model())
 
     # -- embedding ---------------------------------------------------------------------
 
@@ -169,14 +175,22 @@ class EmbeddingSenseGate:
             return self.token_combiner
         return self.calibration.sentence
 
-    def judge(self, candidates: Sequence[SenseCandidate]) -> list[SenseDecision]:
+    def own_logits(self, candidates: Sequence[SenseCandidate]) -> list[tuple[Combiner, dict[str, float], float]]:
+        """Per candidate: its combiner, signal values and own log-odds (before the document step)."""
         if self.calibration is None:
             raise RuntimeError("EmbeddingSenseGate.judge needs a calibration")
         combiners = [self.combiner_for(candidate.entry) for candidate in candidates]
         values = [_with_usage(combiner, m) for combiner, m in zip(combiners, self.measure(candidates))]
-        logits = [combiner.logit(v) for combiner, v in zip(combiners, values)]
+        return [(combiner, v, combiner.logit(v)) for combiner, v in zip(combiners, values)]
+
+    def judge(self, candidates: Sequence[SenseCandidate]) -> list[SenseDecision]:
+        measured = self.own_logits(candidates)
+        if self.document_model is not None:
+            return decide_documents(candidates, [own for _, _, own in measured], self.document_model,
+                                    [self._evidence(c, combiner, v) for c, (combiner, v, _) in zip(candidates, measured)])
+        logits = [own for _, _, own in measured]
         decisions = []
-        for candidate, combiner, v, own, (count, others) in zip(candidates, combiners, values, logits, _same_term_elsewhere(candidates, logits)):
+        for candidate, (combiner, v, own), (count, others) in zip(candidates, measured, _same_term_elsewhere(candidates, logits)):
             pooled = combiner.pooled_logit(own, others)
             evidence = self._evidence(candidate, combiner, v)
             if others is not None and abs(pooled - own) >= EVIDENCE_MIN_LOGIT:
