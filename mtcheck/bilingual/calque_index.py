@@ -96,7 +96,7 @@ def read_index(path: Path, digest: str) -> CalqueIndex | None:
 
 def write_index(path: Path, index: CalqueIndex, digest: str) -> bool:
     """Store the index atomically; a cache that cannot be written is skipped."""
-    from ..fixer import atomic_write
+    from ..safeio import atomic_write
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -140,7 +140,7 @@ def write_shipped(folder: Path, key: dict, exemplars: ExemplarSet, text_rows, sp
 
     import numpy as np
 
-    from ..fixer import atomic_write
+    from ..safeio import atomic_write
 
     dim = text_rows.shape[1]
     views = span_rows.shape[1] if span_rows is not None else 0

@@ -78,7 +78,7 @@ def _entry(values: dict) -> GlossaryEntry:
 
 def write_entries(path: Path, digest: str, source: str, entries: Sequence[GlossaryEntry]) -> bool:
     """Store the entries atomically; a cache that cannot be written is skipped."""
-    from ..fixer import atomic_write
+    from ..safeio import atomic_write
 
     values = [{name: getattr(entry, name) for name in FIELDS} for entry in entries]
     try:
