@@ -116,7 +116,8 @@ def test_hits_of_one_term_in_a_document_share_evidence():
     together = [f for f in check_text(text, CheckOptions(select=("GL001",))).findings if f.line == 2]
     assert together and together[0].text == "millet"
     assert not alone or together[0].confidence > alone[0].confidence
-    assert any(e.startswith("same term 2x more in the document") for e in together[0].evidence)
+    # the document layer (mtcheck/discourse.py) explains the carry, when the hit needed it
+    assert together[0].confidence >= 0.9 or any(e.startswith("one sense per discourse") for e in together[0].evidence)
 
 
 def test_min_confidence_drops_findings_below_it():
