@@ -5,10 +5,13 @@ Name cues (the hit is the mistranslated name):
 - business and product words in the sentence ("brand", "smartphone", "chairman", "launch");
 - the word capitalised inside a sentence ("the first son of Millet brand");
 - names in the document: approved renderings of company, brand or product entries.
-Literal cues (the hit is the ordinary word); either one vetoes the document-level step:
-- words only the entry's literal exemplars use, or food and farming words;
+Literal cues (the hit is the ordinary word):
+- words only the entry's literal exemplars use, or food and farming words (a feature of the
+  document model; food and farming words also veto the document-level step: the literal
+  exemplars of a well-covered entry use so many everyday words, "volume", "thousands", that
+  they alone would veto nearly every sentence);
 - metalinguistic use: the word quoted, or "means", "literally", "the word" nearby
-  ("the name Xiaomi means millet").
+  ("the name Xiaomi means millet"), which vetoes the document-level step.
 
 Pure functions over strings; no model is needed.
 """
@@ -61,8 +64,9 @@ class Cues:
         """Why the hit is strongly literal ("" when it is not)."""
         if self.metalinguistic:
             return f"metalinguistic use ({self.metalinguistic})"
-        if self.literal_words:
-            return f"literal-sense words ({', '.join(self.literal_words[:3])})"
+        food = [word for word in self.literal_words if word in _FOOD_WORDS]
+        if food:
+            return f"food/farming words ({', '.join(food[:3])})"
         return ""
 
     def features(self) -> dict[str, float]:
@@ -86,8 +90,10 @@ class Cues:
             parts.append("capitalised inside the sentence")
         if self.names_in_document:
             parts.append(f"{self.names_in_document} company/product name(s) in the document")
-        if self.veto:
-            parts.append(self.veto)
+        if self.literal_words:
+            parts.append(f"literal-sense words ({', '.join(self.literal_words[:3])})")
+        if self.metalinguistic:
+            parts.append(f"metalinguistic use ({self.metalinguistic})")
         return tuple(parts)
 
 

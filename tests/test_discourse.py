@@ -75,9 +75,18 @@ def test_cue_features_of_a_candidate(text, term, expect):
 
 
 def test_literal_cues_veto_and_name_cues_do_not():
-    assert find_cues(_candidate("We cook millet porridge for breakfast.")).veto.startswith("literal-sense words")
+    assert find_cues(_candidate("We cook millet porridge for breakfast.")).veto.startswith("food/farming words")
     assert find_cues(_candidate("The name Xiaomi means millet.")).veto.startswith("metalinguistic")
     assert find_cues(_candidate("Lei Jun launched the millet 6.")).veto == ""
+
+
+def test_an_everyday_word_of_the_literal_exemplars_is_a_feature_not_a_veto():
+    """'dry' appears only in the literal exemplars, but it is no food or farming word: it
+    weighs in the document model and does not stop the document-level step."""
+    cues = find_cues(_candidate("The dry season cut millet shipments."))
+    assert cues.literal_words == ("dry",) and cues.features()["literal_words"] == 1.0
+    assert cues.veto == ""
+    assert "literal-sense words (dry)" in cues.describe()
 
 
 def test_names_in_document_are_counted_and_capped():

@@ -14,11 +14,13 @@ from mtcheck.cli import main
 
 pytestmark = pytest.mark.model
 
+# The weak lines use the bare word: "millet bracelet" and the like are glossary entries of
+# their own (products.csv) and need no sense gate.
 CONFIDENT_AND_WEAK = "\n".join([
     "Millet chairman Lei Jun released the millet 6 smartphone at a launch in Beijing.",
-    "The millet bracelet counts steps.",
-    "A millet hand ring is cheap.",
-    "Our millet hardware is here.",
+    "The millet booth was crowded.",
+    "A millet counter is cheap.",
+    "Our millet stand is here.",
 ])
 
 NAME_MEANS_MILLET = "\n".join([
