@@ -221,10 +221,14 @@ def test_onnx_int8_checks_without_importing_torch(spec, onnx_folder):
 
 @pytest.mark.model
 def test_same_gate_decisions_on_the_sense_dev_set(spec, onnx_folder, monkeypatch):
-    """bf16 and int8 flag exactly the dev-set occurrences that float32 torch flags.
+    """bf16 and int8 flag the dev-set occurrences that float32 torch flags.
 
-    Occurrences whose probability lies within about 0.01 of the threshold could flip;
-    if a recalibration makes one do so, bench/backends.py shows which rows and by how much.
+    Vectors differ by cosine 0.998-0.9999 between backends, so an occurrence whose
+    probability lies right at the document model's threshold can flip (with the fitted
+    document layer, two of 515 dev rows lie within 0.015 of it). The contract: at most
+    1% of the rows differ, and every row that differs was flagged, by whichever backend
+    flagged it, with a confidence within 0.02 of the threshold. bench/backends.py shows
+    which rows and by how much.
     """
     import dataclasses
     import sys
@@ -240,11 +244,17 @@ def test_same_gate_decisions_on_the_sense_dev_set(spec, onnx_folder, monkeypatch
     glossary = sense_data.bench_glossary()
     options = CheckOptions(use_default_glossary=False, embed=True)
     names = ["torch", "onnx-int8"] + (["torch-bf16"] if backends.cpu_supports_bf16() else [])
-    decisions = {
-        name: {key: f is not None for key, f in sense_data.flagged(rows, dataclasses.replace(options, backend=name), glossary).items()}
-        for name in names
-    }
+    from mtcheck.discourse import load_document_model
+
+    model = load_document_model()
+    threshold = model.threshold if model else None
+    findings = {name: sense_data.flagged(rows, dataclasses.replace(options, backend=name), glossary) for name in names}
+    decisions = {name: {key: f is not None for key, f in found.items()} for name, found in findings.items()}
     assert sum(decisions["torch"].values()) > 10
     for name in names[1:]:
         differing = sorted(key for key, flag in decisions[name].items() if flag != decisions["torch"][key])
-        assert differing == [], f"{name} decides differently from torch on {differing}"
+        assert len(differing) <= len(rows) // 100, f"{name} decides differently from torch on {differing}"
+        for key in differing:
+            flagged_by = findings[name][key] or findings["torch"][key]
+            assert threshold is not None and flagged_by.confidence < threshold + 0.02, (
+                f"{name} and torch disagree on {key} far from the threshold ({flagged_by.confidence:.3f} vs {threshold})")
