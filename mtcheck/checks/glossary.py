@@ -88,7 +88,7 @@ def _names_in_document(doc: Document) -> int:
     return sum(1 for index, count in doc.approved_counts.items() if count and doc.run.matcher.entries[index].domain in RELATED_DOMAINS)
 
 
-def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex) -> SenseCandidate:
+def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex, names_in_document: int) -> SenseCandidate:
     segment = doc.segments[index]
     entry = doc.entry(hit)
     start, end = sentence_at(segment.target, hit.start)
@@ -103,7 +103,7 @@ def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex) -> Se
         replacement=transfer_case(segment.target[hit.start:hit.end], entry.preferred),
         approved_elsewhere=doc.approved_counts.get(hit.entry, 0),
         related_names=_related_names(doc, segment, hit, related),
-        names_in_document=_names_in_document(doc),
+        names_in_document=names_in_document,
     )
 
 
@@ -114,6 +114,7 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
     # (entry, matched text) -> the words of its finding: a document repeats the same
     # mistranslations, and they are worded once.
     wording: dict[tuple[int, str], tuple] = {}
+    names_in_document: int | None = None  # counted once, when the document has a candidate
     for index, segment in enumerate(doc.segments):
         hits = doc.hits[segment.id]
         related = None
@@ -123,7 +124,9 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
             if hit.kind == WRONG and run.wants("GL001"):
                 if entry.ambiguous:
                     related = related or RelatedIndex.of(doc, hits)
-                    pending.append((_candidate(doc, index, hit, related), hit))
+                    if names_in_document is None:
+                        names_in_document = _names_in_document(doc)
+                    pending.append((_candidate(doc, index, hit, related, names_in_document), hit))
                     continue
                 key = (hit.entry, text)
                 words = wording.get(key)
