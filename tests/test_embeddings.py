@@ -431,3 +431,26 @@ def test_one_progress_bar_over_sentences_and_spans(monkeypatch):
         encoder.encode_spans(spans)
     assert bars == [[50, 50]]  # one bar, filled once, never restarted
     assert encoder.missing(texts, spans) == 0
+
+
+def test_encoder_bar_is_the_runs_embedding_stage_on_the_shared_board():
+    """The encoder reports through mtcheck.progress, so its bar sits on the same board as the
+    other stages (one rich display, not a second one that rich would refuse)."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from mtcheck import progress
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=100)
+    with progress.shown_on(console, delay=0):
+        with progress.stage("checks", total=1):
+            encoder = Encoder(FakeBackend(), progress=True, batch_size=64)
+            texts = [f"text {i}" for i in range(300)]
+            with encoder.stage(encoder.missing(texts)):
+                encoder.encode(texts)
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue()).replace("\r", "\n")
+    embedding = [line.strip() for line in plain.split("\n") if line.strip().startswith("embedding")]
+    assert embedding and embedding[-1].split()[-2] == "300/300"

@@ -240,27 +240,26 @@ class Encoder:
 
 
 class _progress:
-    """A rich progress bar on stderr, or a no-op; used as `with _progress(n, enabled) as advance`."""
+    """The run's "embedding" stage (mtcheck.progress: one bar per stage, on a terminal only,
+    on the same board as the other stages), or a no-op; used as
+    `with _progress(n, enabled) as advance`."""
 
     def __init__(self, total: int, enabled: bool):
         self.total = total
-        self.bar = None
-        if enabled:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.enabled = enabled
+        self._stage = None
 
     def __enter__(self) -> Callable[[int], None]:
-        if self.bar is None:
+        if not self.enabled:
             return lambda done: None
-        self.bar.start()
-        task = self.bar.add_task("embedding", total=self.total)
-        return lambda done: self.bar.advance(task, done)
+        from ..progress import stage
+
+        self._stage = stage("embedding", total=self.total)
+        return self._stage.__enter__().advance
 
     def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        if self._stage is not None:
+            self._stage.__exit__(*exc)
 
 
 def cache_dir() -> Path:
