@@ -9,10 +9,12 @@ and review the diff before committing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import io
 import json
 import os
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -382,6 +384,36 @@ def test_html_target_text_round_trips(text, data):
     segment = Segment("1", text, file="doc.txt", line=1)
     page = render("html", result_of([segment], [finding(segment, start, end, suggestions=("<x>&",))]))
     assert parse_html(page, "target").texts == [text]
+
+
+FIELD_TEXT = st.text(st.one_of(st.sampled_from("<>&\"'=/;# ab"), st.characters(blacklist_categories=("Cs", "Cc"))), min_size=1, max_size=20)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rule=FIELD_TEXT, name=FIELD_TEXT, message=FIELD_TEXT, suggestion=FIELD_TEXT, evidence=FIELD_TEXT)
+def test_html_notes_escape_every_field(rule, name, message, suggestion, evidence):
+    """The notes and titles are built in Python (html_fragments): each field is in the page
+    exactly as jinja2's autoescape writes it (markupsafe.escape), and an HTML parser reads
+    it back as it went in, with no tag or attribute added."""
+    segment = Segment("1", "Millet and more", file="doc.txt", line=1)
+    note = dataclasses.replace(finding(segment, 0, 6, rule=rule, message=message, suggestions=(suggestion, "second"),
+                                       evidence=(evidence,)), name=name)
+    text = render("html", result_of([segment], [note]))
+    title = f"1. error {rule}: {message} → {suggestion} / second (safe fix, confidence 1.00)"
+    for opening, closing, expected in (
+        ('<div class="msg">', "</div>", [message]),
+        ('<span class="rule-name">', "</span>", [name]),
+        ('<span class="to">', "</span>", [suggestion, "second"]),
+        ('<span class="was">', "</span>", ["Millet"]),
+        ('<ul class="evidence">\n<li>', "</li>", [evidence]),
+        ('<mark class="sev-error" title="', '">', [title]),
+    ):
+        assert re.findall(re.escape(opening) + "(.*?)" + re.escape(closing), text, re.S) == [str(markupsafe.escape(v)) for v in expected], opening
+    page = parse_html(text)
+    assert page.tags <= TEMPLATE_TAGS
+    assert {attribute for attribute, _ in page.attributes} <= {"lang", "charset", "http-equiv", "content", "name", "class", "id", "href", "title"}
+    assert [value for attribute, value in page.attributes if attribute == "title"] == [title, "finding 1: safe fix; was “Millet”"]
+    assert parse_html(text, "msg").texts == [message] and parse_html(text, "to").texts == [suggestion, "second"]
 
 
 # --- escaping: Markdown ------------------------------------------------------------------------

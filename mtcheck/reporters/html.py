@@ -1,7 +1,9 @@
 """HTML: the correction report as one self-contained page (inline CSS, no scripts, no network).
 
-Rendered with jinja2 from mtcheck/reporters/templates/report.html.j2 with autoescape on,
-so every piece of input text (targets, messages, suggestions, evidence) is escaped. A
+Rendered with jinja2 from mtcheck/reporters/templates/report.html.j2 with autoescape on;
+the parts repeated for every flagged segment and finding come from html_fragments, which
+escapes every piece of input text with markupsafe.escape as autoescape does. So every
+piece of input text (targets, messages, suggestions, evidence) is escaped. A
 Content-Security-Policy meta tag forbids the page from loading anything.
 """
 
@@ -13,6 +15,7 @@ from ..gcpause import gc_paused
 from ..models import RunResult
 from .base import ReportContext, Reporter
 from .correction_report import CorrectionReport, build_correction_report
+from .html_fragments import HtmlFragments
 
 TEMPLATE = "report.html.j2"
 
@@ -32,7 +35,7 @@ def environment():
 
 
 def render_html(report: CorrectionReport) -> str:
-    return environment().get_template(TEMPLATE).render(report=report)
+    return environment().get_template(TEMPLATE).render(report=report, fragments=HtmlFragments(report))
 
 
 class HtmlReporter(Reporter):
