@@ -527,6 +527,14 @@ def test_json_report_streams_one_piece_per_finding_part(example):
     assert longest < len("".join(pieces)) / 2
 
 
+def test_html_report_streams_one_piece_per_segment_at_most(example):
+    result, context = example
+    pieces = list(get_reporter("html").chunks(result, context))
+    articles = sum(piece.count("<article ") for piece in pieces)
+    assert articles == len(build_correction_report(result, context).flagged) > 1
+    assert all(piece.count("<article ") <= 1 and piece.count('<div class="corrected">') <= 1 for piece in pieces)
+
+
 def test_cli_blocks_keep_the_text_and_bound_the_size():
     from mtcheck.cli import _blocks
 

@@ -10,6 +10,7 @@ Content-Security-Policy meta tag forbids the page from loading anything.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterator
 
 from ..gcpause import gc_paused
 from ..models import RunResult
@@ -34,8 +35,14 @@ def environment():
     )
 
 
+def html_chunks(report: CorrectionReport) -> Iterator[str]:
+    """The page in pieces (one per flagged segment and per corrected segment, at most), as
+    jinja2 generates it: a report of 100k findings is never held whole."""
+    return environment().get_template(TEMPLATE).generate(report=report, fragments=HtmlFragments(report))
+
+
 def render_html(report: CorrectionReport) -> str:
-    return environment().get_template(TEMPLATE).render(report=report, fragments=HtmlFragments(report))
+    return "".join(html_chunks(report))
 
 
 class HtmlReporter(Reporter):
@@ -43,5 +50,8 @@ class HtmlReporter(Reporter):
     extension = "html"
 
     def render(self, result: RunResult, context: ReportContext) -> str:
+        return "".join(self.chunks(result, context))
+
+    def chunks(self, result: RunResult, context: ReportContext) -> Iterator[str]:
         with gc_paused():  # a report of 100k findings allocates millions of acyclic pieces
-            return render_html(build_correction_report(result, context))
+            yield from html_chunks(build_correction_report(result, context))

@@ -10,7 +10,7 @@ template (report.html.j2, autoescape on) places the results as Markup.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable
 
 from markupsafe import Markup, escape
 
@@ -44,11 +44,13 @@ class HtmlFragments:
     def where(self, view: SegmentView) -> Markup:
         return Markup(self._where(view))
 
-    def articles(self, views: Iterable[SegmentView]) -> Markup:
-        return Markup("".join(map(self._article, views)))
+    def article(self, view: SegmentView) -> Markup:
+        """A flagged segment: its text with the flagged spans marked, and its notes."""
+        return Markup(self._article(view))
 
-    def corrections(self, views: Iterable[SegmentView]) -> Markup:
-        return Markup("".join(map(self._corrected, views)))
+    def corrected(self, view: SegmentView) -> Markup:
+        """A segment's corrected text, each applied fix marked."""
+        return Markup(self._corrected(view))
 
     # --- plain-str builders (escaped text inside, no Markup arithmetic) ---------------
 
