@@ -124,18 +124,24 @@ def _whole(segment: Segment) -> tuple[int, int]:
 
 
 _SOURCE_TERMS: list[tuple[tuple[GlossaryEntry, ...], tuple]] = []  # (entries, terms), newest first
+_EXTRA_WORDS: list[tuple[tuple[GlossaryEntry, ...], tuple]] = []  # (entries, words), newest first
+
+
+def _by_identity(cache: list[tuple[object, tuple]], entries: tuple[GlossaryEntry, ...], build) -> tuple:
+    """build(entries), cached by the identity of `entries`: an lru_cache would hash every
+    entry of the glossary on each call (17 ms for 100k entries, calls per document or
+    per segment)."""
+    for known, value in cache:
+        if known is entries:
+            return value
+    value = build(entries)
+    cache.insert(0, (entries, value))
+    del cache[8:]
+    return value
 
 
 def _source_terms(entries: tuple[GlossaryEntry, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    """Cached by the identity of `entries`: an lru_cache would hash every entry of the
-    glossary on each call (17 ms for 100k entries, four calls per document)."""
-    for known, terms in _SOURCE_TERMS:
-        if known is entries:
-            return terms
-    terms = _collect_source_terms(entries)
-    _SOURCE_TERMS.insert(0, (entries, terms))
-    del _SOURCE_TERMS[8:]
-    return terms
+    return _by_identity(_SOURCE_TERMS, entries, _collect_source_terms)
 
 
 def _collect_source_terms(entries: tuple[GlossaryEntry, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -148,8 +154,14 @@ def _collect_source_terms(entries: tuple[GlossaryEntry, ...]) -> tuple[tuple[str
 
 
 def _extra_words(doc: Document) -> tuple[str, ...]:
-    glossary_terms = tuple(term for term, _ in _source_terms(doc.run.matcher.entries))
-    return glossary_terms + _calque_words()
+    """The words the segmenter keeps whole: the glossary's source terms and the calque-prone
+    names (the same tuple for the same glossary, so the segmenter finds its tokenizer by
+    identity for every segment)."""
+    return _by_identity(_EXTRA_WORDS, doc.run.matcher.entries, _collect_extra_words)
+
+
+def _collect_extra_words(entries: tuple[GlossaryEntry, ...]) -> tuple[str, ...]:
+    return tuple(term for term, _ in _source_terms(entries)) + _calque_words()
 
 
 @lru_cache(maxsize=1)
