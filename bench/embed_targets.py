@@ -61,8 +61,10 @@ def source_overhead(repeats: int) -> dict:
         source.write_text("".join(SOURCE.read_text(encoding="utf-8").splitlines(True)[:5]), encoding="utf-8")
         cache = folder / "cache"
         first = run([target, "--no-embed", "--source", source], cache)
-        plain = statistics.median(run([target, "--no-embed"], cache) for _ in range(repeats))
-        bilingual = statistics.median(run([target, "--no-embed", "--source", source], cache) for _ in range(repeats))
+        # Interleaved, so that both kinds of run see the same moments of a shared machine.
+        pairs = [(run([target, "--no-embed"], cache), run([target, "--no-embed", "--source", source], cache)) for _ in range(repeats)]
+        plain = statistics.median(pair[0] for pair in pairs)
+        bilingual = statistics.median(pair[1] for pair in pairs)
     return {"first_source_s": first, "plain_s": plain, "source_s": bilingual, "added_ratio": (bilingual - plain) / plain}
 
 

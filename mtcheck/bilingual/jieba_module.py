@@ -17,6 +17,8 @@ def load_jieba():
         sys.modules["pkg_resources"] = None  # `import pkg_resources` raises ImportError
         try:
             import jieba  # noqa: F401
+        except ImportError:
+            pass  # a jieba that needs it: imported normally below
         finally:
             if sys.modules.get("pkg_resources", False) is None:
                 del sys.modules["pkg_resources"]
