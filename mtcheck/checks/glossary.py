@@ -104,6 +104,7 @@ def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex, names
         approved_elsewhere=doc.approved_counts.get(hit.entry, 0),
         related_names=_related_names(doc, segment, hit, related),
         names_in_document=names_in_document,
+        errors_in_document=doc.unambiguous_errors,
     )
 
 
