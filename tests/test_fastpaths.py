@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from mtcheck.checks import numbers, repetition
+from mtcheck.language import cjk_share, is_cjk
 from mtcheck.textutil import _fold_char, ignorecase_key, normalize, word_count, words
 
 # Characters that stress case folding and tokenisation: sigma forms, dotted/dotless i,
@@ -404,3 +405,19 @@ def test_json_report_findings_are_encoded_like_json_dumps(specs):
     result = RunResult((), findings, "sig")
     expected = json.dumps(result_to_dict(result, "1"), ensure_ascii=False, indent=2) + "\n"
     assert JsonReporter().render(result, ReportContext(version="1")) == expected
+
+
+def plain_cjk_share(texts: list[str]) -> tuple[float, int]:
+    letters = cjk = 0
+    for text in texts:
+        for ch in text:
+            if ch.isalpha() or is_cjk(ch):
+                letters += 1
+                cjk += is_cjk(ch)
+    return (cjk / letters if letters else 0.0), letters
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(texts, st.text(max_size=30), st.text(alphabet="a1 \u3041\u309b\u30fb\u30fc\u4e00\u3007\uac00\u00e9\u00b2", max_size=30)), max_size=5))
+def test_cjk_share_counts_like_the_per_character_test(texts_):
+    assert cjk_share(texts_) == plain_cjk_share(texts_)
