@@ -421,3 +421,50 @@ def plain_cjk_share(texts: list[str]) -> tuple[float, int]:
 @given(st.lists(st.one_of(texts, st.text(max_size=30), st.text(alphabet="a1 \u3041\u309b\u30fb\u30fc\u4e00\u3007\uac00\u00e9\u00b2", max_size=30)), max_size=5))
 def test_cjk_share_counts_like_the_per_character_test(texts_):
     assert cjk_share(texts_) == plain_cjk_share(texts_)
+
+
+def plain_find(matcher, text: str) -> list:
+    """GlossaryMatcher.find as first written: every automaton hit tested with
+    at_word_boundaries, then taken longest first (wrong before approved), skipping any
+    that overlaps one taken before, in text order."""
+    from mtcheck.glossary.matcher import _KIND_PRIORITY, Hit
+    from mtcheck.textutil import at_word_boundaries
+
+    candidates = []
+    for automaton, sensitive in matcher._automata:
+        for end_index, payload in automaton.iter(normalize(text, sensitive)):
+            for index, kind, rendering, length, whole_word in payload:
+                start, end = end_index + 1 - length, end_index + 1
+                if not whole_word or at_word_boundaries(text, start, end):
+                    candidates.append(Hit(start, end, index, kind, rendering))
+    candidates.sort(key=lambda h: (-(h.end - h.start), _KIND_PRIORITY[h.kind], h.start))
+    taken = []
+    for hit in candidates:
+        if not any(hit.start < other.end and other.start < hit.end for other in taken):
+            taken.append(hit)
+    return sorted(taken, key=lambda h: (h.start, h.end))
+
+
+def _find_matcher():
+    from mtcheck.glossary.matcher import GlossaryMatcher
+    from mtcheck.models import GlossaryEntry
+
+    return GlossaryMatcher([
+        GlossaryEntry(("Xiaomi",), wrong=("millet", "millet group")),
+        GlossaryEntry(("big data",), wrong=("large data", "data")),
+        GlossaryEntry(("HUAWEI Mate",), wrong=("Mate",), case_sensitive=True),
+        GlossaryEntry(("Σίγμα",), wrong=("σ_1",)),
+        GlossaryEntry(("ab",), wrong=("b",), whole_word=False),
+    ])
+
+
+FIND_WORDS = ["millet", "Millet", "group", "millet-group", "large", "data", "Mate", "mate", "Σ_1", "σ_1", "ab", "b", "x",
+              "millets", "_millet", "9data", "big", "Xiaomi", "data's"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(FIND_WORDS + [" ", "  ", ", ", "-", "_", "."]), max_size=16).map("".join),
+                 st.lists(st.sampled_from(FIND_WORDS), max_size=10).map(" ".join)))
+def test_matcher_find_matches_the_plain_search(text):
+    matcher = _find_matcher()
+    assert matcher.find(text) == plain_find(matcher, text)
