@@ -10,6 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from mtcheck.checks import numbers, repetition
 from mtcheck.language import cjk_share, is_cjk
+from mtcheck.models import Finding, RunResult, Severity
 from mtcheck.textutil import _fold_char, ignorecase_key, normalize, word_count, words
 
 # Characters that stress case folding and tokenisation: sigma forms, dotted/dotless i,
@@ -468,3 +469,16 @@ FIND_WORDS = ["millet", "Millet", "group", "millet-group", "large", "data", "Mat
 def test_matcher_find_matches_the_plain_search(text):
     matcher = _find_matcher()
     assert matcher.find(text) == plain_find(matcher, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["GL001", "RP001", "NU001"]), st.sampled_from([*Severity, "error", "info"]), st.sampled_from([None, 1, 12])), max_size=30),
+       st.sampled_from(["rule", "severity", "line"]))
+def test_count_by_counts_like_the_plain_loop(specs, attr):
+    findings = tuple(Finding(rule, "c", severity, "m", "1", "f.txt", line, 1, 0, 1, "t") for rule, severity, line in specs)
+    plain: dict[str, int] = {}
+    for finding in findings:
+        key = getattr(finding, attr)
+        key = key.value if isinstance(key, Severity) else str(key)
+        plain[key] = plain.get(key, 0) + 1
+    assert RunResult((), findings, "sig").count_by(attr) == dict(sorted(plain.items()))
