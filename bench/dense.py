@@ -6,6 +6,7 @@ so every line carries about three GL001 findings, and now and then a repeated wo
 "the 12 day" for the pattern rules. Seeded: the same count gives the same lines.
 
     python bench/dense.py 10000 > dense.txt
+    python bench/dense.py 1000 --ambiguous > dense-ambiguous.txt   # sense-gate hits (embedding mode)
 """
 
 from __future__ import annotations
@@ -25,21 +26,23 @@ FRAMES = (
 )
 
 
-def wrong_renderings() -> list[str]:
-    """The bundled glossary's wrong renderings that are reported without the sense gate."""
+def wrong_renderings(ambiguous: bool = False) -> list[str]:
+    """The bundled glossary's wrong renderings that are reported without the sense gate
+    (or, with `ambiguous`, those that are also ordinary English and go to the gate)."""
     from mtcheck.glossary.loader import load_glossaries
 
     renderings = []
     for entry in load_glossaries((), include_default=True).entries:
-        if entry.ambiguous or entry.case_sensitive:
+        if entry.ambiguous != ambiguous or entry.case_sensitive:
             continue
         renderings.extend(wrong for wrong in entry.wrong if wrong.isascii() and len(wrong.split()) <= 5)
     return sorted(set(renderings))
 
 
-def dense_lines(count: int, seed: int = SEED) -> list[str]:
-    rng = random.Random(seed * 7 + count)
-    wrongs = wrong_renderings()
+def dense_lines(count: int, seed: int = SEED, ambiguous: bool = False) -> list[str]:
+    """`count` lines, three wrong renderings each (ambiguous ones: three sense-gate hits)."""
+    rng = random.Random(seed * 7 + count + ambiguous)
+    wrongs = wrong_renderings(ambiguous)
     lines = []
     for _ in range(count):
         frame = rng.choice(FRAMES)
@@ -50,4 +53,6 @@ def dense_lines(count: int, seed: int = SEED) -> list[str]:
 
 
 if __name__ == "__main__":
-    sys.stdout.write("\n".join(dense_lines(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)) + "\n")
+    ambiguous = "--ambiguous" in sys.argv[1:]
+    counts = [arg for arg in sys.argv[1:] if arg != "--ambiguous"]
+    sys.stdout.write("\n".join(dense_lines(int(counts[0]) if counts else 10_000, ambiguous=ambiguous)) + "\n")

@@ -34,11 +34,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from pages import DEFAULT_PAGES, line_offsets, overlaps, read_gold  # noqa: E402
 
 from mtcheck.cues import FEATURES, find_cues  # noqa: E402
-from mtcheck.discourse import CALIBRATION_FILE, DocumentModel, Occurrence, clip_logit, one_sense_per_discourse  # noqa: E402
+from mtcheck.discourse import CALIBRATION_FILE, DocumentModel, Judged, clip_logit, document_logits  # noqa: E402
 
 CONFIDENT = (1.0, 1.5, 2.0, 3.0)
 VETO = (-8.0, -5.0, -3.0, -2.0)
 CARRY = (0.0, 0.5, 0.75, 1.0)
+LITERAL_CARRY = (0.0, 0.5, 0.75, 1.0)
 THRESHOLDS = tuple(np.round(np.arange(0.3, 0.96, 0.05), 2))
 C = 1.0
 
@@ -51,6 +52,7 @@ class Hit:
     own: float
     features: tuple[float, ...]
     veto: str
+    defines_word: bool
     label: int | None  # 1 mistranslation, 0 ordinary, None unlabelled
 
 
@@ -90,7 +92,7 @@ def collect_pages(pages: Path) -> list[Hit]:
             label = 1 if any(s.label == "error" for s in hit) else (0 if hit else None)
             cues = find_cues(candidate)
             hits.append(Hit("pages", name, (name, candidate.entry.source, candidate.entry.preferred), own,
-                            tuple(cues.features().values()), cues.veto, label))
+                            tuple(cues.features().values()), cues.veto, cues.defines_word, label))
     return hits
 
 
@@ -109,7 +111,7 @@ def collect_sense_rows() -> list[Hit]:
     hits = []
     for row, (_, _, own) in zip(kept, measured):
         cues = find_cues(candidates[row.id])
-        hits.append(Hit("sense", row.id, (row.id,), own, tuple(cues.features().values()), cues.veto, int(row.positive)))
+        hits.append(Hit("sense", row.id, (row.id,), own, tuple(cues.features().values()), cues.veto, cues.defines_word, int(row.positive)))
     return hits
 
 
@@ -125,9 +127,8 @@ def fit_layer(hits: list[Hit]) -> tuple[float, dict[str, float], float]:
 
 
 def decide(hits: list[Hit], model: DocumentModel) -> np.ndarray:
-    features = [dict(zip(FEATURES, h.features)) for h in hits]
-    occurrences = [Occurrence(h.group, model.cue_logit(h.own, f), h.veto) for h, f in zip(hits, features)]
-    carried = one_sense_per_discourse(occurrences, confident=model.confident, veto=model.veto, carry=model.carry)
+    judged = [Judged(h.group, h.own, dict(zip(FEATURES, h.features)), h.veto, h.defines_word) for h in hits]
+    _, carried = document_logits(judged, model)
     return np.array([1 / (1 + np.exp(-c.logit)) for c in carried])
 
 
@@ -146,17 +147,17 @@ def scores(hits: list[Hit], p: np.ndarray, threshold: float, source: str) -> tup
 def fit(hits: list[Hit], precision: float) -> DocumentModel:
     own, weights, intercept = fit_layer(hits)
     best = None
-    for confident, veto, carry in itertools.product(CONFIDENT, VETO, CARRY):
-        base = DocumentModel(own, weights, intercept, confident, veto, carry, 0.5)
+    for confident, veto, carry, literal_carry in itertools.product(CONFIDENT, VETO, CARRY, LITERAL_CARRY):
+        base = DocumentModel(own, weights, intercept, confident, veto, carry, 0.5, literal_carry)
         p = decide(hits, base)
         for threshold in THRESHOLDS:
             page_p, page_r, *_ = scores(hits, p, threshold, "pages")
             sense_p, sense_r, *_ = scores(hits, p, threshold, "sense")
             if page_p < precision or sense_p < precision:
                 continue
-            key = (page_r + sense_r, -carry, threshold)
+            key = (page_r + sense_r, page_p + sense_p, -carry, -literal_carry, threshold)
             if best is None or key > best[0]:
-                best = (key, DocumentModel(own, weights, intercept, confident, veto, carry, float(threshold)))
+                best = (key, DocumentModel(own, weights, intercept, confident, veto, carry, float(threshold), literal_carry))
     if best is None:
         return DocumentModel(own, weights, intercept, CONFIDENT[-1], VETO[-1], 0.0, 0.9)
     return best[1]

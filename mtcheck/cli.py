@@ -196,11 +196,12 @@ def write_output(text: str | Iterable[str], output: str | None, color: bool | No
     from .safeio import write_file
 
     with stage("report"):
-        write_file(output, (piece.encode("utf-8") for piece in pieces))
+        write_file(output, (block.encode("utf-8") for block in _blocks(pieces)))
 
 
 def _blocks(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
-    """Pieces joined into blocks of about `size` characters (one echo per block, not per piece)."""
+    """Pieces joined into blocks of about `size` characters (one echo or write per block, not
+    per piece: a report comes in several pieces per finding)."""
     block: list[str] = []
     length = 0
     for piece in pieces:

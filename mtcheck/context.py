@@ -69,6 +69,14 @@ class Document:
                     counts[hit.entry] = counts.get(hit.entry, 0) + 1
         return counts
 
+    @cached_property
+    def unambiguous_errors(self) -> int:
+        """Distinct entries whose wrong rendering occurs in the document and is no ordinary
+        English ("Hongmi", "two-dimensional code"): evidence that the text is literal MT."""
+        entries = self.run.matcher.entries
+        return len({hit.entry for segment in self.segments for hit in self.hits[segment.id]
+                    if hit.kind == "wrong" and not entries[hit.entry].ambiguous})
+
 
 @lru_cache(maxsize=4096)
 def _origin_name(origin: str) -> str:

@@ -4,14 +4,19 @@ Name cues (the hit is the mistranslated name):
 - a model designation right after the word ("millet 6", "glory 20", "red rice Note 3");
 - business and product words in the sentence ("brand", "smartphone", "chairman", "launch");
 - the word capitalised inside a sentence ("the first son of Millet brand");
-- names in the document: approved renderings of company, brand or product entries.
+- names in the document: approved renderings of company, brand or product entries;
+- literal MT in the document: unambiguous mistranslations of other entries ("Hongmi",
+  "two-dimensional code"), which clean English never writes.
 Literal cues (the hit is the ordinary word):
 - words only the entry's literal exemplars use, or food and farming words (a feature of the
   document model; food and farming words also veto the document-level step: the literal
   exemplars of a well-covered entry use so many everyday words, "volume", "thousands", that
   they alone would veto nearly every sentence);
 - metalinguistic use: the word quoted, or "means", "literally", "the word" nearby
-  ("the name Xiaomi means millet"), which vetoes the document-level step.
+  ("the name Xiaomi means millet"), which vetoes the document-level step. When the hit is
+  quoted, or the sentence also names the entry ("Xiaomi means millet"), the occurrence
+  *defines the word* and is never reported; "the real meaning of millet" alone is only a
+  cue against.
 
 Pure functions over strings; no model is needed.
 """
@@ -48,6 +53,7 @@ _QUOTES = "\"'“”‘’«»「」"
 _WORD = re.compile(r"[a-z][a-z'-]+")
 BRAND_WORDS_CAP = 3
 NAMES_CAP = 3
+ERRORS_CAP = 3
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,10 @@ class Cues:
     brand_words: tuple[str, ...] = ()  # business/product words in the sentence
     capitalised: bool = False  # capitalised inside the sentence (not its first word)
     names_in_document: int = 0  # distinct company/brand/product names approved in the document
+    errors_in_document: int = 0  # distinct entries mistranslated unambiguously in the document
     literal_words: tuple[str, ...] = ()  # literal-sense or food/farming words in the sentence
     metalinguistic: str = ""  # "quoted" or the word ("means") that talks about the word
+    defines_word: bool = False  # quoted, or metalinguistic with the entry's name in the sentence
 
     @property
     def veto(self) -> str:
@@ -78,6 +86,7 @@ class Cues:
             "names_in_document": float(min(self.names_in_document, NAMES_CAP)),
             "literal_words": 1.0 if self.literal_words else 0.0,
             "metalinguistic": 1.0 if self.metalinguistic else 0.0,
+            "errors_in_document": float(min(self.errors_in_document, ERRORS_CAP)),
         }
 
     def describe(self) -> tuple[str, ...]:
@@ -90,6 +99,8 @@ class Cues:
             parts.append("capitalised inside the sentence")
         if self.names_in_document:
             parts.append(f"{self.names_in_document} company/product name(s) in the document")
+        if self.errors_in_document:
+            parts.append(f"{self.errors_in_document} other literal mistranslation(s) in the document")
         if self.literal_words:
             parts.append(f"literal-sense words ({', '.join(self.literal_words[:3])})")
         if self.metalinguistic:
@@ -135,15 +146,25 @@ def metalinguistic(text: str, start: int, end: int, sentence: str) -> str:
     return match.group(0).lower() if match else ""
 
 
+def names_entry(sentence: str, entry) -> bool:
+    """The sentence writes one of the entry's approved renderings or its Chinese source."""
+    lowered = sentence.lower()
+    return any(re.search(rf"(?<![\w]){re.escape(name.lower())}(?![\w])", lowered) for name in entry.approved if name) \
+        or any(source and source in sentence for source in entry.source)
+
+
 def find_cues(candidate: SenseCandidate) -> Cues:
     text = candidate.segment.target
     term = text[candidate.start:candidate.end]
     sentence_start = max(0, text.rfind(candidate.sentence, 0, candidate.end)) if candidate.sentence else candidate.start
+    about = metalinguistic(text, candidate.start, candidate.end, candidate.sentence)
     return Cues(
         model_after=model_after(text, candidate.end),
         brand_words=brand_words(candidate.sentence, term),
         capitalised=is_capitalised(text, candidate.start, sentence_start),
         names_in_document=candidate.names_in_document,
+        errors_in_document=candidate.errors_in_document,
         literal_words=literal_sense_words(candidate.sentence, term, literal_words(candidate.entry)),
-        metalinguistic=metalinguistic(text, candidate.start, candidate.end, candidate.sentence),
+        metalinguistic=about,
+        defines_word=about == "quoted" or bool(about) and names_entry(candidate.sentence, candidate.entry),
     )

@@ -7,6 +7,7 @@ minimum number of letters, so short lines that mix Chinese names into English ar
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from .errors import InputError
@@ -25,14 +26,24 @@ def is_cjk(ch: str) -> bool:
 
 
 def cjk_share(texts: Iterable[str]) -> tuple[float, int]:
-    """(share of CJK characters among letters, number of letters) over all `texts`."""
+    """(share of CJK characters among letters, number of letters) over all `texts`.
+
+    ASCII characters are counted in C (bytes.translate drops the non-letters); only the
+    other characters, few in an English target, are tested one by one."""
     letters = cjk = 0
     for text in texts:
-        for ch in text:
+        letters += len(text.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
+        if text.isascii():
+            continue
+        for ch in _ASCII_RUNS.sub("", text):
             if ch.isalpha() or is_cjk(ch):
                 letters += 1
                 cjk += is_cjk(ch)
     return (cjk / letters if letters else 0.0), letters
+
+
+_ASCII_NON_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
 
 
 def require_english_target(targets: Iterable[str], where: str) -> None:

@@ -8,8 +8,10 @@ between processes.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Mapping
 
 from .visible import excerpt
@@ -183,9 +185,9 @@ class RunResult:
     extras: Mapping[str, object] = field(default_factory=dict)
 
     def count_by(self, attr: str) -> dict[str, int]:
+        # Each distinct value counted first (in C), then keyed by its text.
         counts: dict[str, int] = {}
-        for finding in self.findings:
-            key = getattr(finding, attr)
+        for key, count in Counter(map(attrgetter(attr), self.findings)).items():
             key = key.value if isinstance(key, enum.Enum) else str(key)
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, 0) + count
         return dict(sorted(counts.items()))

@@ -28,6 +28,7 @@ class SenseCandidate:
     approved_elsewhere: int  # occurrences of the entry's approved rendering in the document
     related_names: int  # other glossary names of the same kind in the same sentence
     names_in_document: int = 0  # distinct company/brand/product entries whose approved rendering the document uses
+    errors_in_document: int = 0  # distinct entries with an unambiguous mistranslation in the document
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,19 @@ def at_word_boundaries(text: str, start: int, end: int) -> bool:
     return True
 
 
+def ascii_word_flags(text: str) -> bytes | None:
+    """For ASCII text, one byte per character (1: a word character), with a 0 before and
+    after: text[start:end] is at word boundaries exactly when neither
+    `flags[start] & flags[start + 1]` nor `flags[end] & flags[end + 1]` is set
+    (at_word_boundaries without a function call per test). None for other text."""
+    if not text.isascii():
+        return None
+    return b"\0" + text.encode("ascii").translate(_ASCII_WORD_FLAGS) + b"\0"
+
+
+_ASCII_WORD_FLAGS = bytes(is_word_char(chr(code)) for code in range(256))
+
+
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 
 

@@ -258,3 +258,41 @@ def test_same_gate_decisions_on_the_sense_dev_set(spec, onnx_folder, monkeypatch
             flagged_by = findings[name][key] or findings["torch"][key]
             assert threshold is not None and flagged_by.confidence < threshold + 0.02, (
                 f"{name} and torch disagree on {key} far from the threshold ({flagged_by.confidence:.3f} vs {threshold})")
+
+
+SHARED_TEXT = "Millet and Huawei opened stores in Beijing, and farmers there grow millet."
+SHARED_SPANS = [(SHARED_TEXT, 0, 6), ("A short line about millet.", 19, 25), (SHARED_TEXT, 11, 17), (SHARED_TEXT, 67, 73)]
+
+
+@pytest.mark.model
+def test_torch_spans_of_one_text_share_its_run_and_keep_their_vectors(reference, monkeypatch):
+    """The hits of one segment share their window: the text runs through the model once,
+    and every span gets the vector it gets alone."""
+    import numpy as np
+
+    backend = reference[0]
+    alone = np.concatenate([backend.encode_spans([span]) for span in SHARED_SPANS])
+    rows = []  # the texts of each forward pass
+    transformer = backend.model[0].auto_model
+    forward = transformer.forward
+    monkeypatch.setattr(transformer, "forward", lambda **kw: rows.append(len(kw["input_ids"])) or forward(**kw))
+    together = backend.encode_spans(SHARED_SPANS)
+    assert sum(rows) == 2  # two distinct texts
+    assert np.allclose(together, alone, atol=1e-5)
+    assert not np.allclose(together[0], together[2], atol=1e-3)  # different spans of the text differ
+
+
+@pytest.mark.model
+def test_onnx_int8_spans_of_one_text_share_its_run(spec, onnx_folder, monkeypatch):
+    import numpy as np
+
+    from mtcheck.embeddings import backends
+
+    backend = backends.OnnxInt8Backend(spec, onnx_folder)
+    ordered = sorted(SHARED_SPANS)  # the spans of a text one after another
+    alone = np.concatenate([backend.encode_spans([span]) for span in ordered])
+    runs = []
+    run = backend._run
+    monkeypatch.setattr(backend, "_run", lambda texts: runs.extend(texts) or run(texts))
+    assert np.array_equal(backend.encode_spans(ordered), alone)
+    assert len(runs) == 2

@@ -212,3 +212,20 @@ def test_glossary_only_check_does_not_import_heavy_modules(tmp_path):
         "assert r.exit_code == 1, r.output"
     )
     assert modules_imported_by(code, HEAVY) == []
+
+
+# The bilingual rules' helpers cost start-up time (their tables are built at import):
+# without --source no rule needs them.
+BILINGUAL_HELPERS = ("mtcheck.bilingual.number_match", "mtcheck.bilingual.zh_numbers", "mtcheck.bilingual.calque_index",
+                     "mtcheck.bilingual.robust", "mtcheck.bilingual.cedict")
+
+
+def test_check_without_a_source_does_not_import_the_bilingual_helpers(tmp_path):
+    path = tmp_path / "mt.txt"
+    path.write_text("\n".join(["Millet shipped 16 thousand phones. They record record sales."] * 20) + "\n", encoding="utf-8")
+    code = (
+        "from click.testing import CliRunner; from mtcheck.cli import main;"
+        f"r = CliRunner().invoke(main, ['check', {str(path)!r}, '--no-embed', '--jobs', '1', '--format', 'json']);"
+        "assert r.exit_code == 1, r.output"
+    )
+    assert modules_imported_by(code, BILINGUAL_HELPERS) == []

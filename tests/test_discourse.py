@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mtcheck.cues import find_cues, is_capitalised, metalinguistic, model_after
-from mtcheck.discourse import DocumentModel, Occurrence, load_document_model, one_sense_per_discourse
+from mtcheck.discourse import DocumentModel, Judged, Occurrence, document_logits, load_document_model, one_sense_per_discourse
 from mtcheck.models import GlossaryEntry, Segment
 from mtcheck.senses import SenseCandidate
 
@@ -47,6 +47,25 @@ def test_model_designation_right_after_the_word(text, end, designation):
 ])
 def test_capitalised_inside_a_sentence(text, start, capitalised):
     assert is_capitalised(text, start, 0) is capitalised
+
+
+@pytest.mark.parametrize("text, defines", [
+    ('The shop is called "millet" in Chinese.', True),  # quoted
+    ("The name Xiaomi means millet.", True),  # talks about the word and names the entry
+    ("小米 means millet.", True),  # the Chinese source counts as naming it
+    ("He thinks the real meaning of millet will take years to show.", False),  # only a cue against
+    ("Millet launched a phone.", False),
+])
+def test_an_occurrence_defines_the_word_only_when_quoted_or_the_entry_is_named(text, defines):
+    entry = GlossaryEntry(approved=("Xiaomi",), wrong=("millet",), source=("小米",), domain="company")
+    start = text.lower().index("millet")
+    candidate = SenseCandidate(
+        segment=Segment(id="1", target=text, file="doc.txt", line=1), start=start, end=start + 6, entry=entry,
+        sentence=text, context="", replacement="Xiaomi", approved_elsewhere=0, related_names=0,
+    )
+    cues = find_cues(candidate)
+    assert cues.defines_word is defines
+    assert bool(cues.metalinguistic) is (text != "Millet launched a phone.")
 
 
 @pytest.mark.parametrize("text, cue", [
@@ -115,6 +134,45 @@ def test_one_sense_per_discourse(occurrences, expected):
     assert [round(r.logit, 6) for r in result] == expected
 
 
+LITERAL_STEP = {"confident": 2.0, "veto": -6.0, "carry": 1.0, "literal_carry": 1.0}
+
+
+@pytest.mark.parametrize("occurrences, expected", [
+    # a document whose occurrences are mostly confidently the ordinary word pulls a lone
+    # name-like one down to their mean (a recipe page with "millet" in its contents)
+    ([("a", 3.0, ""), ("a", -4.0, ""), ("a", -6.0, "food/farming words (porridge)")], [-5.0, -4.0, -6.0]),
+    # strong evidence for the name (own log-odds >= -veto) is not pulled down
+    ([("a", 7.0, ""), ("a", -4.0, ""), ("a", -6.0, "")], [7.0, -4.0, -6.0]),
+    # a tie goes to the name, as before: both weaker occurrences are carried up
+    ([("a", 3.0, ""), ("a", -4.0, ""), ("a", 0.0, "")], [3.0, 3.0, 3.0]),
+    # talking about the word votes for no sense
+    ([("a", 3.0, ""), ("a", -4.0, "metalinguistic use (means)", True), ("a", -5.0, "metalinguistic use (quoted)", True)],
+     [3.0, -4.0, -5.0]),
+])
+def test_one_sense_per_discourse_toward_the_ordinary_word(occurrences, expected):
+    items = [Occurrence(g, logit, veto, *about) for g, logit, veto, *about in occurrences]
+    result = one_sense_per_discourse(items, **LITERAL_STEP)
+    assert [round(r.logit, 6) for r in result] == expected
+
+
+def test_literal_carry_zero_keeps_the_old_step_and_pulling_down_explains_itself():
+    items = [Occurrence("a", 3.0), Occurrence("a", -4.0), Occurrence("a", -6.0)]
+    assert [r.logit for r in one_sense_per_discourse(items, confident=2.0, veto=-6.0, carry=1.0)] == [3.0, -4.0, -6.0]
+    pulled = one_sense_per_discourse(items, confident=2.0, veto=-6.0, carry=1.0, literal_carry=0.5)[0]
+    assert pulled.logit == pytest.approx(-1.0)
+    assert "2 occurrence(s) of the term in the document are confidently the ordinary word" in pulled.evidence
+
+
+def test_defining_the_word_stays_below_the_threshold_and_a_cue_alone_does_not():
+    model = DocumentModel(own=1.0, cue_weights={"metalinguistic": -1.0}, intercept=0.0, confident=2.0, veto=-4.0,
+                          carry=1.0, threshold=0.5)
+    judged = [Judged("a", 5.0, {"metalinguistic": 1.0}, "metalinguistic use (means)", True),
+              Judged("b", 5.0, {"metalinguistic": 1.0}, "metalinguistic use (meaning)", False)]
+    with_cues, carried = document_logits(judged, model)
+    assert with_cues[0] < 0.0 and carried[0].logit < 0.0
+    assert with_cues[1] == pytest.approx(4.0)
+
+
 def test_carry_moves_part_of_the_way_and_explains_itself():
     result = one_sense_per_discourse([Occurrence("a", 4.0), Occurrence("a", 0.0), Occurrence("a", -2.0, "quoted")], confident=2.0, veto=-4.0, carry=0.5)
     assert result[1].logit == pytest.approx(2.0)
@@ -132,7 +190,8 @@ def test_cue_layer_weighs_own_log_odds_and_cues():
 
 
 def test_document_model_round_trips_and_a_broken_file_is_none(tmp_path):
-    model = DocumentModel(own=0.5, cue_weights={"model_after": 2.0}, intercept=-1.0, confident=2.0, veto=-4.0, carry=1.0, threshold=0.6)
+    model = DocumentModel(own=0.5, cue_weights={"model_after": 2.0}, intercept=-1.0, confident=2.0, veto=-4.0, carry=1.0, threshold=0.6,
+                          literal_carry=0.5)
     path = tmp_path / "doc.json"
     path.write_text(model.to_json(), encoding="utf-8")
     assert load_document_model(path) == model
@@ -144,3 +203,27 @@ def test_document_model_round_trips_and_a_broken_file_is_none(tmp_path):
 def test_shipped_document_model_loads():
     model = load_document_model()
     assert model is not None and 0.0 < model.threshold < 1.0 and 0.0 <= model.carry <= 1.0
+
+
+def test_other_literal_mistranslations_in_the_document_are_a_capped_cue():
+    assert find_cues(_candidate("The millet phone.")).features()["errors_in_document"] == 0.0
+    cues = find_cues(SenseCandidate(
+        segment=Segment(id="1", target="The millet phone.", file="doc.txt", line=1), start=4, end=10, entry=MILLET,
+        sentence="The millet phone.", context="", replacement="Xiaomi", approved_elsewhere=0, related_names=0,
+        errors_in_document=7,
+    ))
+    assert cues.features()["errors_in_document"] == 3.0
+    assert "7 other literal mistranslation(s) in the document" in cues.describe()
+
+
+def test_the_document_counts_distinct_unambiguous_mistranslations_only():
+    from mtcheck.context import Document
+    from mtcheck.engine import build_context
+    from mtcheck.options import CheckOptions
+
+    context = build_context(CheckOptions(embed=False))
+    segments = [Segment(id="1", target="Hongmi and Hongmi phones use a two-dimensional code.", file="doc.txt", line=1),
+                Segment(id="2", target="We ate millet porridge and an apple.", file="doc.txt", line=2)]
+    assert Document(segments, context).unambiguous_errors == 2  # Hongmi once, the code once; millet and apple are gated
+    clean = [Segment(id="1", target="We ate millet porridge and an apple.", file="doc.txt", line=1)]
+    assert Document(clean, context).unambiguous_errors == 0

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from mtcheck.checks import numbers, repetition
+from mtcheck.language import cjk_share, is_cjk
+from mtcheck.models import Finding, RunResult, Severity
 from mtcheck.textutil import _fold_char, ignorecase_key, normalize, word_count, words
 
 # Characters that stress case folding and tokenisation: sigma forms, dotted/dotless i,
@@ -404,3 +406,79 @@ def test_json_report_findings_are_encoded_like_json_dumps(specs):
     result = RunResult((), findings, "sig")
     expected = json.dumps(result_to_dict(result, "1"), ensure_ascii=False, indent=2) + "\n"
     assert JsonReporter().render(result, ReportContext(version="1")) == expected
+
+
+def plain_cjk_share(texts: list[str]) -> tuple[float, int]:
+    letters = cjk = 0
+    for text in texts:
+        for ch in text:
+            if ch.isalpha() or is_cjk(ch):
+                letters += 1
+                cjk += is_cjk(ch)
+    return (cjk / letters if letters else 0.0), letters
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(texts, st.text(max_size=30), st.text(alphabet="a1 \u3041\u309b\u30fb\u30fc\u4e00\u3007\uac00\u00e9\u00b2", max_size=30)), max_size=5))
+def test_cjk_share_counts_like_the_per_character_test(texts_):
+    assert cjk_share(texts_) == plain_cjk_share(texts_)
+
+
+def plain_find(matcher, text: str) -> list:
+    """GlossaryMatcher.find as first written: every automaton hit tested with
+    at_word_boundaries, then taken longest first (wrong before approved), skipping any
+    that overlaps one taken before, in text order."""
+    from mtcheck.glossary.matcher import _KIND_PRIORITY, Hit
+    from mtcheck.textutil import at_word_boundaries
+
+    candidates = []
+    for automaton, sensitive in matcher._automata:
+        for end_index, payload in automaton.iter(normalize(text, sensitive)):
+            for index, kind, rendering, length, whole_word in payload:
+                start, end = end_index + 1 - length, end_index + 1
+                if not whole_word or at_word_boundaries(text, start, end):
+                    candidates.append(Hit(start, end, index, kind, rendering))
+    candidates.sort(key=lambda h: (-(h.end - h.start), _KIND_PRIORITY[h.kind], h.start))
+    taken = []
+    for hit in candidates:
+        if not any(hit.start < other.end and other.start < hit.end for other in taken):
+            taken.append(hit)
+    return sorted(taken, key=lambda h: (h.start, h.end))
+
+
+def _find_matcher():
+    from mtcheck.glossary.matcher import GlossaryMatcher
+    from mtcheck.models import GlossaryEntry
+
+    return GlossaryMatcher([
+        GlossaryEntry(("Xiaomi",), wrong=("millet", "millet group")),
+        GlossaryEntry(("big data",), wrong=("large data", "data")),
+        GlossaryEntry(("HUAWEI Mate",), wrong=("Mate",), case_sensitive=True),
+        GlossaryEntry(("Σίγμα",), wrong=("σ_1",)),
+        GlossaryEntry(("ab",), wrong=("b",), whole_word=False),
+    ])
+
+
+FIND_WORDS = ["millet", "Millet", "group", "millet-group", "large", "data", "Mate", "mate", "Σ_1", "σ_1", "ab", "b", "x",
+              "millets", "_millet", "9data", "big", "Xiaomi", "data's"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(FIND_WORDS + [" ", "  ", ", ", "-", "_", "."]), max_size=16).map("".join),
+                 st.lists(st.sampled_from(FIND_WORDS), max_size=10).map(" ".join)))
+def test_matcher_find_matches_the_plain_search(text):
+    matcher = _find_matcher()
+    assert matcher.find(text) == plain_find(matcher, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["GL001", "RP001", "NU001"]), st.sampled_from([*Severity, "error", "info"]), st.sampled_from([None, 1, 12])), max_size=30),
+       st.sampled_from(["rule", "severity", "line"]))
+def test_count_by_counts_like_the_plain_loop(specs, attr):
+    findings = tuple(Finding(rule, "c", severity, "m", "1", "f.txt", line, 1, 0, 1, "t") for rule, severity, line in specs)
+    plain: dict[str, int] = {}
+    for finding in findings:
+        key = getattr(finding, attr)
+        key = key.value if isinstance(key, Severity) else str(key)
+        plain[key] = plain.get(key, 0) + 1
+    assert RunResult((), findings, "sig").count_by(attr) == dict(sorted(plain.items()))

@@ -34,6 +34,33 @@ def test_resolve_threads(requested, environ, cpus, jobs, expected):
     assert resolve_threads(requested, environ, cpus, jobs) == expected
 
 
+@pytest.mark.parametrize("requested, environ, cpus, busy, expected", [
+    (0, {}, 2, 0.0, 2),  # an idle machine: every CPU
+    (0, {}, 2, 0.4, 2),  # a little background work rounds away
+    (0, {}, 2, 0.6, 1),  # one core taken: one thread
+    (0, {}, 2, 9.0, 1),  # overloaded: still one thread
+    (0, {}, 16, 3.0, 4),  # idle CPUs beyond DEFAULT_MAX
+    (0, {}, 16, 13.2, 3),
+    (0, {}, 4, -1.0, 4),  # a nonsense load counts as none
+    (2, {}, 2, 9.0, 2),  # the flag or config key is kept on a loaded machine ...
+    (0, {"OMP_NUM_THREADS": "2"}, 2, 9.0, 2),  # ... and so is the environment
+])
+def test_resolve_threads_leaves_busy_cpus_alone(requested, environ, cpus, busy, expected):
+    assert resolve_threads(requested, environ, cpus, 1, busy) == expected
+
+
+@pytest.mark.parametrize("loadavg, expected", [
+    ("0.10 0.20 0.30 1/120 999", 0.10),  # only this process running
+    ("0.10 0.20 0.30 9/120 999", 8.0),  # eight others running now (started together: the average lags)
+    ("7.54 8.79 6.90 3/128 20248", 7.54),  # the average, when larger
+    ("1.5 1.0 0.5", 1.5),  # no task counts
+    ("", 0.0),
+    ("high load", 0.0),
+])
+def test_busy_cpus_from_proc_loadavg(loadavg, expected):
+    assert threads.busy_cpus(loadavg) == pytest.approx(expected)
+
+
 AMBIGUOUS = "Millet released a new phone.\n"
 
 
@@ -44,6 +71,7 @@ def captured(tmp_path, monkeypatch):
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
     monkeypatch.setattr("mtcheck.parallel.available_cpus", lambda: 8)
+    monkeypatch.setattr(threads, "busy_cpus", lambda: 0.0)
     (tmp_path / "mt.txt").write_text(AMBIGUOUS, encoding="utf-8")
     seen: list[int] = []
     monkeypatch.setattr(threads, "limit_threads", seen.append)
@@ -63,6 +91,12 @@ def test_threads_from_flag_and_configuration(captured, tmp_path, config, args, e
     result = invoke(["check", "mt.txt", "--model", str(tmp_path / "no-model/"), *args])
     assert result.exit_code == 2 and "model directory not found" in result.stderr
     assert captured == [expected]
+
+
+def test_a_loaded_machine_gets_fewer_threads(captured, tmp_path, monkeypatch):
+    monkeypatch.setattr(threads, "busy_cpus", lambda: 6.2)
+    invoke(["check", "mt.txt", "--model", str(tmp_path / "no-model/")])
+    assert captured == [2]
 
 
 def test_omp_num_threads_is_respected(captured, tmp_path, monkeypatch):

@@ -287,12 +287,12 @@ def _calque_signals(segment: Segment, tokens, index: int, start: int, end: int, 
 
 @document_check("BI002")
 def check_calques(doc: Document) -> Iterable[Finding]:
-    from ..bilingual.calque_index import load_calque_index
-
     run = doc.run
     segments = [s for s in doc.segments if has_source(s) and s.target.strip()]
     if not segments:
         return
+    from ..bilingual.calque_index import load_calque_index  # only with a source: a start-up cost
+
     calques = load_calque_index()
     calque_words = set(_calque_words())
     glossary_terms = {term for term, _ in _source_terms(run.matcher.entries)}
@@ -392,10 +392,10 @@ def _format_value(mention) -> str:
 
 @segment_check("BI003")
 def check_numbers(segment: Segment, doc: Document) -> Iterable[Finding]:
-    from ..bilingual.number_match import MISSING, compare_numbers
-
     if not has_source(segment) or not segment.target.strip():
         return
+    from ..bilingual.number_match import MISSING, compare_numbers  # only with a source: a start-up cost
+
     options = doc.run.options
     missing = []
     for mismatch in compare_numbers(segment.source, segment.target):
@@ -473,13 +473,13 @@ def _han_free_length(text: str) -> int:
 
 @document_check("BI007")
 def check_length_ratio(doc: Document) -> Iterable[Finding]:
-    import math
-
-    from ..bilingual.robust import robust_z_scores
-
     pairs = [s for s in doc.segments if has_source(s) and complete_pair(s) and s.target.strip() and _han_free_length(s.source) >= LENGTH_MIN_SOURCE]
     if len(pairs) < LENGTH_MIN_SEGMENTS:
         return
+    import math
+
+    from ..bilingual.robust import robust_z_scores  # only with sources: a start-up cost
+
     ratios = [math.log(_han_free_length(s.target) / _han_free_length(s.source)) for s in pairs]
     median = sorted(ratios)[len(ratios) // 2]
     for segment, ratio, z in zip(pairs, ratios, robust_z_scores(ratios, LENGTH_MIN_SPREAD)):
@@ -497,11 +497,11 @@ def check_length_ratio(doc: Document) -> Iterable[Finding]:
 
 @document_check("BI008")
 def check_cross_lingual(doc: Document) -> Iterable[Finding]:
-    from ..bilingual.similarity import cosine_similarities, encoder_for, low_similarity
-
     pairs = [s for s in doc.segments if has_source(s) and complete_pair(s) and s.target.strip()]
     if not pairs:
         return
+    from ..bilingual.similarity import cosine_similarities, encoder_for, low_similarity  # only with sources
+
     encoder = encoder_for(doc.run.options)
     if encoder is None:
         return

@@ -104,6 +104,7 @@ def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex, names
         approved_elsewhere=doc.approved_counts.get(hit.entry, 0),
         related_names=_related_names(doc, segment, hit, related),
         names_in_document=names_in_document,
+        errors_in_document=doc.unambiguous_errors,
     )
 
 
@@ -115,14 +116,15 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
     # mistranslations, and they are worded once.
     wording: dict[tuple[int, str], tuple] = {}
     names_in_document: int | None = None  # counted once, when the document has a candidate
+    entries, wants_gl001, wants_gl002 = run.matcher.entries, run.wants("GL001"), run.wants("GL002")
     for index, segment in enumerate(doc.segments):
         hits = doc.hits[segment.id]
         related = None
         for hit in hits:
-            entry = doc.entry(hit)
+            entry = entries[hit.entry]
             text = segment.target[hit.start:hit.end]
-            if hit.kind == WRONG and run.wants("GL001"):
-                if entry.ambiguous:
+            if hit.kind == WRONG and wants_gl001:
+                if entry.literal_sense:  # ambiguous: the sense gate decides
                     related = related or RelatedIndex.of(doc, hits)
                     if names_in_document is None:
                         names_in_document = _names_in_document(doc)
@@ -138,7 +140,7 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
                     fix=_fix(segment, hit, replacement, _applicability(entry), title),
                     severity=entry.severity, evidence=evidence, options=run.options,
                 )
-            elif hit.kind == APPROVED and entry.case_sensitive and run.wants("GL002"):
+            elif hit.kind == APPROVED and entry.case_sensitive and wants_gl002:
                 if text in entry.approved or mostly_upper(segment.target):
                     continue
                 replacement = _best_casing(entry, text)

@@ -262,8 +262,11 @@ class OnnxInt8Backend:
         import numpy as np
 
         out = None
+        last_text, last_run = None, None
         for index, (text, start, end) in enumerate(spans):  # one text per run: see _run
-            mask, offsets, hidden = self._run([text])
+            if text != last_text:  # consecutive spans of one text (the hits of a segment) share its run
+                last_text, last_run = text, self._run([text])
+            mask, offsets, hidden = last_run
             starts = np.array([[start]])
             ends = np.array([[end]])
             inside = (offsets[:, :, 0] < ends) & (offsets[:, :, 1] > starts) & (offsets[:, :, 1] > offsets[:, :, 0])

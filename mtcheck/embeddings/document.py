@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..cues import find_cues
-from ..discourse import DocumentModel, Occurrence, logit_of, one_sense_per_discourse
+from ..discourse import DocumentModel, Judged, document_logits
 from ..senses import SenseCandidate, SenseDecision
 from .calibration import sigmoid
 
@@ -17,14 +17,9 @@ CUE_EVIDENCE_MIN_LOGIT = 0.25
 def decide_documents(candidates: Sequence[SenseCandidate], own_logits: Sequence[float], model: DocumentModel,
                      evidence: Sequence[tuple[str, ...]]) -> list[SenseDecision]:
     cues = [find_cues(candidate) for candidate in candidates]
-    # Talking about the word ("the name Xiaomi means millet", the word in quotes) vetoes it
-    # outright: no cue or document can make it a finding.
-    below = logit_of(model.threshold) - 0.01
-    with_cues = [min(model.cue_logit(own, c.features()), below) if c.metalinguistic else model.cue_logit(own, c.features())
-                 for own, c in zip(own_logits, cues)]
-    occurrences = [Occurrence((candidate.segment.file, candidate.entry), logit, c.veto)
-                   for candidate, logit, c in zip(candidates, with_cues, cues)]
-    carried = one_sense_per_discourse(occurrences, confident=model.confident, veto=model.veto, carry=model.carry)
+    judged = [Judged((candidate.segment.file, candidate.entry), own, c.features(), c.veto, c.defines_word)
+              for candidate, own, c in zip(candidates, own_logits, cues)]
+    with_cues, carried = document_logits(judged, model)
     decisions = []
     for own, logit, c, step, notes in zip(own_logits, with_cues, cues, carried, evidence):
         extra = list(notes)

@@ -86,14 +86,19 @@ class TorchBackend:
         import torch
 
         transformer = self.model[0].auto_model
-        # Spans in small batches of similar length (less padding): every hidden layer of a
-        # batch is kept (output_hidden_states).
-        order = sorted(range(len(spans)), key=lambda index: len(spans[index][0]))
-        rows = []
-        for i in range(0, len(order), SPAN_BATCH_SIZE):
-            batch = [spans[index] for index in order[i:i + SPAN_BATCH_SIZE]]
+        # Each distinct text runs through the model once, however many of its spans are
+        # asked for (the hits of one segment share their window), in small batches of
+        # similar length (less padding): every hidden layer of a batch is kept
+        # (output_hidden_states).
+        spans_of: dict[str, list[int]] = {}
+        for index, (text, _, _) in enumerate(spans):
+            spans_of.setdefault(text, []).append(index)
+        texts = sorted(spans_of, key=len)
+        order, rows = [], []
+        for i in range(0, len(texts), SPAN_BATCH_SIZE):
+            batch = texts[i:i + SPAN_BATCH_SIZE]
             encoded = self.model.tokenizer(
-                [text for text, _, _ in batch], return_offsets_mapping=True, truncation=True,
+                batch, return_offsets_mapping=True, truncation=True,
                 max_length=self.model.max_seq_length, padding=True, return_tensors="pt",
             )
             offsets = encoded.pop("offset_mapping")
@@ -101,14 +106,18 @@ class TorchBackend:
             with torch.inference_mode():
                 hidden = transformer(**encoded, output_hidden_states=True).hidden_states
             views = torch.stack([torch.stack([hidden[layer] for layer in view]).mean(0) for view in SPAN_VIEWS], dim=1).float().cpu()
-            starts = torch.tensor([start for _, start, _ in batch])[:, None]
-            ends = torch.tensor([end for _, _, end in batch])[:, None]
+            members = [(row, index) for row, text in enumerate(batch) for index in spans_of[text]]
+            of_text = torch.tensor([row for row, _ in members])  # each span's text, as a row of the batch
+            starts = torch.tensor([spans[index][1] for _, index in members])[:, None]
+            ends = torch.tensor([spans[index][2] for _, index in members])[:, None]
+            offsets = offsets[of_text]
             inside = (offsets[:, :, 0] < ends) & (offsets[:, :, 1] > starts) & (offsets[:, :, 1] > offsets[:, :, 0])
             # A span cut off by truncation falls back to the whole text.
-            inside = torch.where(inside.any(dim=1, keepdim=True), inside, encoded["attention_mask"].cpu().bool())
-            weights = inside.float()[:, None, :, None]  # (batch, 1, tokens, 1)
-            pooled = (views * weights).sum(dim=2) / weights.sum(dim=2)
+            inside = torch.where(inside.any(dim=1, keepdim=True), inside, encoded["attention_mask"].cpu().bool()[of_text])
+            weights = inside.float()[:, None, :, None]  # (spans, 1, tokens, 1)
+            pooled = (views[of_text] * weights).sum(dim=2) / weights.sum(dim=2)
             rows.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
+            order.extend(index for _, index in members)
         if not rows:
             return np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)
         vectors = np.empty((len(spans), *rows[0].shape[1:]), dtype=np.float32)

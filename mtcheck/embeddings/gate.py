@@ -75,10 +75,10 @@ class EmbeddingSenseGate:
         import os
 
         from ..parallel import available_cpus
-        from .threads import limit_threads, resolve_threads
+        from .threads import busy_cpus, limit_threads, resolve_threads
 
         started = time.perf_counter()
-        limit_threads(resolve_threads(options.threads, os.environ, available_cpus(), options.jobs))
+        limit_threads(resolve_threads(options.threads, os.environ, available_cpus(), options.jobs, busy_cpus()))
         spec = resolve_model(options.model)
         calibration = load_calibration()
         encoder = get_encoder(options.backend, spec)

@@ -6,20 +6,18 @@ offset-preserving normalised text (see textutil.normalize). Built once per gloss
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import ahocorasick
 
 from ..models import GlossaryEntry
-from ..textutil import at_word_boundaries, normalize
+from ..textutil import ascii_word_flags, at_word_boundaries, normalize
 
 WRONG, VARIANT, APPROVED = "wrong", "variant", "approved"
 _KIND_PRIORITY = {WRONG: 0, VARIANT: 1, APPROVED: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):  # a named tuple: a dense text has several candidates a line, and it builds fastest
     start: int
     end: int
     entry: int  # index into the glossary's entries
@@ -70,20 +68,28 @@ class GlossaryMatcher:
     def find(self, text: str) -> list[Hit]:
         """All non-overlapping hits: longest first, wrong renderings preferred on ties."""
         candidates: list[Hit] = []
+        flags = ascii_word_flags(text)
         for automaton, sensitive in self._automata:
             folded = normalize(text, sensitive)
             for end_index, payload in automaton.iter(folded):
                 end = end_index + 1
                 for index, kind, rendering, length, whole_word in payload:
                     start = end - length
-                    if whole_word and not at_word_boundaries(text, start, end):
-                        continue
+                    if whole_word:
+                        if flags is None:
+                            if not at_word_boundaries(text, start, end):
+                                continue
+                        elif flags[start] & flags[start + 1] or flags[end] & flags[end + 1]:
+                            continue
                     candidates.append(Hit(start, end, index, kind, rendering))
         if len(candidates) < 2:
             return candidates
+        candidates.sort()  # by start, then end: the order of the result
+        if all(hit.end <= after.start for hit, after in zip(candidates, candidates[1:])):
+            return candidates  # no two overlap (the common case): all are kept
         candidates.sort(key=lambda h: (-(h.end - h.start), _KIND_PRIORITY[h.kind], h.start))
         taken = _non_overlapping(candidates, len(text))
-        taken.sort(key=lambda h: (h.start, h.end))
+        taken.sort()
         return taken
 
 
