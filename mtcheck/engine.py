@@ -66,14 +66,22 @@ def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None,
     findings = [f for f in findings if f.confidence >= options.min_confidence]
     findings = suppress_inline(segments, findings, context, reported=drop_nested)
     findings = sorted(drop_nested(findings), key=lambda f: f.sort_key)
+    return assemble_result(segments, findings, signature(context), context.timings)
+
+
+def assemble_result(segments: Sequence[Segment], findings: Sequence[Finding], run_signature: str, timings: dict[str, float]) -> RunResult:
+    """The RunResult of `findings` (filtered and sorted) over `segments`: scores and reference metrics added.
+
+    run_checks ends here, and so does a run whose documents were checked elsewhere
+    (mtcheck.scaleout on a Dask cluster)."""
     scores, overall = segment_scores(segments, [f for f in findings if f.category != "suppression"])  # SP001 is not a translation error
     return RunResult(
         segments=tuple(segments),
         findings=tuple(findings),
-        signature=signature(context),
+        signature=run_signature,
         scores=tuple(scores),
         overall_score=overall,
-        timings=dict(context.timings),
+        timings=dict(timings),
         extras=_reference_extras(segments, findings),
     )
 
