@@ -96,11 +96,11 @@ def _glossary_stamp(options: CheckOptions) -> tuple:
 
 def check_segment_list(segments: Sequence[Segment], options: CheckOptions) -> list[Finding]:
     """The findings of run_checks over `segments` (whole documents), with a reused context."""
-    from .engine import run_checks
+    from .engine import reported_findings
 
     if not segments:
         return []
-    return list(run_checks(list(segments), options, _context(options)).findings)
+    return reported_findings(list(segments), _context(options))
 
 
 # ---------------------------------------------------------------- files -> bag
@@ -146,23 +146,31 @@ class DocumentResult:
     timings: Mapping[str, float]
 
 
+@dataclass(frozen=True)
+class DocumentSegments:
+    """One document's segments as one object for a cluster task: distributed pickles it
+    in one call, where a plain list is serialized segment by segment (several times slower)."""
+
+    segments: tuple[Segment, ...]
+
+
 def split_documents(segments: Sequence[Segment]) -> list[list[Segment]]:
     """The documents of `segments`: runs of consecutive segments of one file, as run_checks groups them."""
     return [list(document) for _, document in groupby(segments, key=lambda segment: segment.file)]
 
 
-def check_document_task(segments: Sequence[Segment], options: CheckOptions) -> DocumentResult:
+def check_document_task(document: DocumentSegments, options: CheckOptions) -> DocumentResult:
     """One document checked with the worker's reused context: what one cluster task does."""
-    from .engine import run_checks
+    from .engine import reported_findings, signature
 
     started = time.perf_counter()
     context = _context(options)
     setup = time.perf_counter() - started  # the glossary load, on a worker's first task
     before = dict(context.timings)  # a reused context keeps adding up its stages
-    result = run_checks(list(segments), options, context)
-    timings = {name: seconds - before.get(name, 0.0) for name, seconds in result.timings.items()}
+    findings = reported_findings(list(document.segments), context)
+    timings = {name: seconds - before.get(name, 0.0) for name, seconds in context.timings.items()}
     timings["setup"] = timings.get("setup", 0.0) + setup
-    return DocumentResult(result.findings, result.signature, timings)
+    return DocumentResult(tuple(findings), signature(context), timings)
 
 
 def merge_document_results(segments: Sequence[Segment], parts: Sequence[DocumentResult]) -> RunResult:
@@ -224,6 +232,7 @@ def check_on_client(client: "distributed.Client", segments: Sequence[Segment], o
     per task: `options.jobs` is set to 1 there (the cluster is the parallelism)."""
     from distributed import as_completed
 
+    from .gcpause import gc_paused
     from .progress import stage
 
     documents = split_documents(segments)
@@ -232,13 +241,15 @@ def check_on_client(client: "distributed.Client", segments: Sequence[Segment], o
 
         return run_checks([], options)
     options = replace(options, jobs=1)
-    futures = client.map(check_document_task, client.scatter(documents), options=options)
+    scattered = client.scatter([DocumentSegments(tuple(document)) for document in documents], hash=False)
+    futures = client.map(check_document_task, scattered, options=options)
     with stage("checks", total=len(segments)) as bar:
         sizes = {future.key: len(document) for future, document in zip(futures, documents)}
         for future in as_completed(futures, loop=client.loop):
             future.result()  # a task's error is raised here, as it would be in one process
             bar.advance(sizes[future.key])
-    return merge_document_results(segments, client.gather(futures))
+    with gc_paused():  # as in run_checks: no full collections while the findings arrive
+        return merge_document_results(segments, client.gather(futures))
 
 
 # ---------------------------------------------------------------- segments <-> frames

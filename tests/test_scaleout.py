@@ -146,19 +146,24 @@ def test_changed_glossary_is_reloaded(corpus, tmp_path):
     assert after == single_process(paths[:1], options) and after != before
 
 
-def test_missing_dask_is_a_clear_error(monkeypatch):
+def _without(monkeypatch, package: str) -> None:
+    """Make `import package` (and its submodules) fail, as if it were not installed."""
     import builtins
-
-    from mtcheck.errors import ConfigError
 
     real_import = builtins.__import__
 
-    def no_dask(name, *args, **kwargs):
-        if name == "dask" or name.startswith("dask."):
+    def blocked(name, *args, **kwargs):
+        if name == package or name.startswith(package + "."):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "__import__", no_dask)
+    monkeypatch.setattr(builtins, "__import__", blocked)
+
+
+def test_missing_dask_is_a_clear_error(monkeypatch):
+    from mtcheck.errors import ConfigError
+
+    _without(monkeypatch, "dask")
     with pytest.raises(ConfigError, match="pip install 'mtcheck\\[dask\\]'"):
         scaleout.check_files_bag(["x.txt"])
 
@@ -319,17 +324,8 @@ def test_jobs_cannot_go_with_a_scheduler(corpus, tmp_path, config_line, given):
 
 
 def test_missing_distributed_is_a_clear_cli_error(corpus, monkeypatch):
-    import builtins
-
     paths, options = corpus
-    real_import = builtins.__import__
-
-    def no_distributed(name, *args, **kwargs):
-        if name == "distributed" or name.startswith("distributed."):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_distributed)
+    _without(monkeypatch, "distributed")
     done = _invoke(_check_args(paths, options, "--dask-scheduler", "tcp://127.0.0.1:1"))
     assert done.exit_code == 2
     assert done.stderr == "mtcheck: error: dask.distributed is not installed (pip install 'mtcheck[dask]')\n"
@@ -343,7 +339,8 @@ def test_merged_results_sum_the_stage_timings(corpus):
     paths, options = corpus
     segments = [segment for path in paths for segment in read_segments(path)]
     expected = run_checks(segments, options)
-    parts = [scaleout.check_document_task(document, options) for document in scaleout.split_documents(segments)]
+    documents = scaleout.split_documents(segments)
+    parts = [scaleout.check_document_task(scaleout.DocumentSegments(tuple(document)), options) for document in documents]
     merged = scaleout.merge_document_results(segments, [*parts, _document_result(expected.signature, check=2.0)])
     assert merged.findings == expected.findings and merged.scores == expected.scores
     assert merged.timings["check"] == pytest.approx(2.0 + sum(part.timings["check"] for part in parts))
