@@ -243,13 +243,15 @@ def check_on_client(client: "distributed.Client", segments: Sequence[Segment], o
     options = replace(options, jobs=1)
     scattered = client.scatter([DocumentSegments(tuple(document)) for document in documents], hash=False)
     futures = client.map(check_document_task, scattered, options=options)
-    with stage("checks", total=len(segments)) as bar:
-        sizes = {future.key: len(document) for future, document in zip(futures, documents)}
-        for future in as_completed(futures, loop=client.loop):
-            future.result()  # a task's error is raised here, as it would be in one process
+    sizes = {future.key: len(document) for future, document in zip(futures, documents)}
+    results: dict = {}
+    # Each result crosses the network once, as it arrives; a task's error is raised here,
+    # as it would be in one process. No full collections while the findings pile up (as in run_checks).
+    with stage("checks", total=len(segments)) as bar, gc_paused():
+        for future, result in as_completed(futures, loop=client.loop, with_results=True):
+            results[future.key] = result
             bar.advance(sizes[future.key])
-    with gc_paused():  # as in run_checks: no full collections while the findings arrive
-        return merge_document_results(segments, client.gather(futures))
+        return merge_document_results(segments, [results[future.key] for future in futures])
 
 
 # ---------------------------------------------------------------- segments <-> frames
