@@ -261,6 +261,15 @@ def test_cli_on_a_cluster_with_a_baseline_and_a_report_file(corpus, cluster, tmp
     assert outputs["cluster"].read_text(encoding="utf-8") == outputs["plain"].read_text(encoding="utf-8")
 
 
+def test_an_error_on_a_worker_is_the_single_process_error_line(corpus, cluster, tmp_path):
+    paths, options = corpus
+    args = ["check", *paths, "--no-default-glossary", "--glossary", str(tmp_path / "missing.csv"), "--no-embed"]
+    plain = _invoke(args)
+    on_cluster = _invoke([*args, "--dask-scheduler", _address(cluster)])
+    assert plain.exit_code == 2 and plain.stderr.startswith("mtcheck: error: ")
+    assert (on_cluster.exit_code, on_cluster.stderr) == (plain.exit_code, plain.stderr)
+
+
 def test_dask_scheduler_from_the_configuration(corpus, cluster, tmp_path, monkeypatch):
     paths, options = corpus
     plain = _invoke(_check_args(paths, options, "--format", "json"))
