@@ -206,6 +206,15 @@ def machine_line() -> str:
             f"{os.getloadavg()[0]:.1f} at the end (shared with other work: wall times are noisy, ratios less so).")
 
 
+def publish(text: str, path: Path, write: bool = True) -> None:
+    """Print a results page and, unless `write` is false (--no-write), save it to `path`."""
+    print(text)
+    if write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"written {path}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=sorted(PARTS), action="append")

@@ -100,12 +100,14 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
-def build_options(params: dict, fail_on: str | None = None):
-    """CheckOptions from config file values overridden by command-line values."""
+def build_options(params: dict, fail_on: str | None = None, config: dict | None = None):
+    """CheckOptions from config file values (`config`, else the file the params name or
+    the one found here) overridden by command-line values."""
     from .config import load_config
     from .options import CheckOptions
 
-    config = load_config(params.get("config_path"))
+    if config is None:
+        config = load_config(params.get("config_path"))
     glossaries = tuple(config.get("glossaries", ())) + tuple(params.get("glossaries") or ())
     select = _split_codes(params.get("select") or ()) or tuple(config.get("select", ()))
     ignore = _split_codes(params.get("ignore") or ()) or tuple(config.get("ignore", ()))
@@ -230,14 +232,21 @@ def corrected_targets(result) -> dict[tuple[str, str], str]:
 @click.option("--baseline", "baseline", metavar="FILE", help="Report only findings not in this baseline (see `mtcheck baseline create`).")
 @click.option("--diff-ref", "--diff", "diff_ref", metavar="REF", help="Report only findings in segments changed since this git revision (e.g. origin/main). --diff is the older name.")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the terminal report: auto = on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
-def check(files, fmt, output, fail_on, diff_ref, color, **params):
+@click.option("--dask-scheduler", "dask_scheduler", metavar="ADDRESS", help="Check the files' documents on this dask.distributed scheduler (tcp://HOST:PORT); same report and exit code. Needs `pip install 'mtcheck[dask]'`; see docs/scale-out.md.")
+@click.option("--dask-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS", help="With --dask-scheduler: how long to wait for the scheduler and a worker (default 10).")
+def check(files, fmt, output, fail_on, diff_ref, color, dask_scheduler, dask_timeout, **params):
     """Check FILES (plain text, TSV/CSV, XLIFF, PO, TMX, JSON, Markdown) and report likely mistranslations."""
-    from .api import check_segments
+    from .config import load_config
     from .reporters import STREAM_FORMATS, ReportContext, get_reporter
 
-    options = build_options(params, None if fail_on == "never" else fail_on)
+    config = load_config(params.get("config_path"))
+    options = build_options(params, None if fail_on == "never" else fail_on, config)
+    scheduler = dask_scheduler or config.get("dask_scheduler")
+    if scheduler and params.get("jobs") is not None:
+        given = "--dask-scheduler" if dask_scheduler else "the configuration's dask_scheduler"
+        raise MtcheckError(f"--jobs cannot go with {given}", hint="the cluster's workers run the documents: start more workers instead")
     segments = _read_all(files, params, options.include_fuzzy)
-    result = check_segments(segments, options)
+    result = _check_segments(segments, options, scheduler, dask_timeout)
     result = _narrow(result, files, options, diff_ref, params)
     reporter = get_reporter(fmt)
     if fmt == "terminal":
@@ -261,6 +270,18 @@ def check(files, fmt, output, fail_on, diff_ref, color, **params):
         sys.exit(EXIT_OK)
     failing = [f for f in result.findings if f.severity.rank >= options.fail_on.rank]
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _check_segments(segments, options, scheduler: str | None, timeout: float | None):
+    """The RunResult of `segments`: in this process, or on the Dask scheduler at `scheduler`."""
+    if not scheduler:
+        from .api import check_segments
+
+        return check_segments(segments, options)
+    from .scaleout import check_on_client, connect
+
+    with connect(scheduler, timeout) as client:
+        return check_on_client(client, segments, options)
 
 
 def _narrow(result, files: Sequence[str], options, diff_ref: str | None, params: dict):

@@ -31,6 +31,7 @@ KEYS = {
     "include_fuzzy": "true/false: also check fuzzy translations",
     "jobs": "processes for large files (0: one per CPU, 1: no workers)",
     "threads": "CPU threads of the embedding model (0: automatic, see --threads)",
+    "dask_scheduler": "address of a dask.distributed scheduler to check on (tcp://HOST:PORT, see --dask-scheduler)",
 }
 
 

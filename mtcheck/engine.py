@@ -54,6 +54,15 @@ def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None,
     started = time.perf_counter()
     context = context or build_context(options)
     context.timings["setup"] = context.timings.get("setup", 0.0) + time.perf_counter() - started
+    findings = reported_findings(segments, context)
+    return assemble_result(segments, findings, signature(context), context.timings)
+
+
+@gc_paused()
+def reported_findings(segments: Sequence[Segment], context: RunContext) -> list[Finding]:
+    """Every finding in `segments` that passes the filters, sorted: run_checks without
+    the scores (what a Dask worker computes for one document, mtcheck.scaleout)."""
+    options = context.options
     findings: list[Finding] = []
     check_started = time.perf_counter()
     with stage("checks", total=len(segments)) as bar:
@@ -65,15 +74,22 @@ def run_checks(segments: Sequence[Segment], options: CheckOptions | None = None,
     # Filter first: a suppression is used only by a finding that would have been reported.
     findings = [f for f in findings if f.confidence >= options.min_confidence]
     findings = suppress_inline(segments, findings, context, reported=drop_nested)
-    findings = sorted(drop_nested(findings), key=lambda f: f.sort_key)
+    return sorted(drop_nested(findings), key=lambda f: f.sort_key)
+
+
+def assemble_result(segments: Sequence[Segment], findings: Sequence[Finding], run_signature: str, timings: dict[str, float]) -> RunResult:
+    """The RunResult of `findings` (filtered and sorted) over `segments`: scores and reference metrics added.
+
+    run_checks ends here, and so does a run whose documents were checked elsewhere
+    (mtcheck.scaleout on a Dask cluster)."""
     scores, overall = segment_scores(segments, [f for f in findings if f.category != "suppression"])  # SP001 is not a translation error
     return RunResult(
         segments=tuple(segments),
         findings=tuple(findings),
-        signature=signature(context),
+        signature=run_signature,
         scores=tuple(scores),
         overall_score=overall,
-        timings=dict(context.timings),
+        timings=dict(timings),
         extras=_reference_extras(segments, findings),
     )
 

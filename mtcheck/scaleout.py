@@ -18,19 +18,28 @@ Two ways in, both lazy until ``.compute()``:
   `read_segments_frame` and one-file-per-partition Parquet datasets guarantee; rows keep
   their order within a document.
 
+- `check_on_client(client, segments, options)`: segments already read (by the caller,
+  with any reader options) checked on a ``dask.distributed`` cluster, one task per
+  document; returns the `RunResult` a single-process `run_checks` returns (segments,
+  findings, scores, signature, reference metrics). `connect(address)` opens the client
+  with a connect timeout. This is what ``mtcheck check --dask-scheduler ADDRESS`` runs.
+
 Workers build the glossary matcher once per process (and load it from the on-disk cache,
 see mtcheck.glossary.cache), so many small tasks stay cheap. See docs/scale-out.md.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, replace
 from itertools import groupby
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from .models import Finding, Segment
+from .models import Finding, RunResult, Segment
 from .options import CheckOptions
 
 if TYPE_CHECKING:  # pragma: no cover
+    import distributed
     import pandas
 
 SEGMENT_COLUMNS = ("file", "id", "line", "column_offset", "target", "source", "reference", "row")
@@ -38,7 +47,9 @@ FINDING_COLUMNS = (
     "file", "segment", "line", "column", "start", "end", "rule", "category", "severity", "text",
     "message", "suggestions", "confidence", "fix_replacement", "fix_applicability", "evidence",
 )
+CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler, and for it to have a worker
 _CONTEXTS: dict[CheckOptions, object] = {}
+DASK_HINT = "pip install 'mtcheck[dask]'"
 
 
 def _dask():
@@ -48,7 +59,7 @@ def _dask():
     except ImportError:
         from .errors import ConfigError
 
-        raise ConfigError("Dask is not installed", hint="pip install 'mtcheck[dask]'") from None
+        raise ConfigError("Dask is not installed", hint=DASK_HINT) from None
     return dask
 
 
@@ -85,11 +96,11 @@ def _glossary_stamp(options: CheckOptions) -> tuple:
 
 def check_segment_list(segments: Sequence[Segment], options: CheckOptions) -> list[Finding]:
     """The findings of run_checks over `segments` (whole documents), with a reused context."""
-    from .engine import run_checks
+    from .engine import reported_findings
 
     if not segments:
         return []
-    return list(run_checks(list(segments), options, _context(options)).findings)
+    return reported_findings(list(segments), _context(options))
 
 
 # ---------------------------------------------------------------- files -> bag
@@ -120,6 +131,127 @@ def check_files(paths: Iterable[str], options: CheckOptions | None = None, *, sc
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda finding: finding.sort_key)
+
+
+# ---------------------------------------------------------------- segments -> distributed cluster
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """What a worker sends back for one document: its findings (filtered, sorted), the
+    run's signature (glossary size and hash, model, ...) and the seconds per stage."""
+
+    findings: tuple[Finding, ...]
+    signature: str
+    timings: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class DocumentSegments:
+    """One document's segments as one object for a cluster task: distributed pickles it
+    in one call, where a plain list is serialized segment by segment (several times slower)."""
+
+    segments: tuple[Segment, ...]
+
+
+def split_documents(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """The documents of `segments`: runs of consecutive segments of one file, as run_checks groups them."""
+    return [list(document) for _, document in groupby(segments, key=lambda segment: segment.file)]
+
+
+def check_document_task(document: DocumentSegments, options: CheckOptions) -> DocumentResult:
+    """One document checked with the worker's reused context: what one cluster task does."""
+    from .engine import reported_findings, signature
+
+    started = time.perf_counter()
+    context = _context(options)
+    setup = time.perf_counter() - started  # the glossary load, on a worker's first task
+    before = dict(context.timings)  # a reused context keeps adding up its stages
+    findings = reported_findings(list(document.segments), context)
+    timings = {name: seconds - before.get(name, 0.0) for name, seconds in context.timings.items()}
+    timings["setup"] = timings.get("setup", 0.0) + setup
+    return DocumentResult(tuple(findings), signature(context), timings)
+
+
+def merge_document_results(segments: Sequence[Segment], parts: Sequence[DocumentResult]) -> RunResult:
+    """The single-process RunResult from the results of every document of `segments`;
+    stage timings are summed over the documents."""
+    from .errors import ConfigError
+    from .engine import assemble_result
+
+    signatures = {part.signature for part in parts}
+    if len(signatures) > 1:
+        raise ConfigError(
+            f"the workers checked with {len(signatures)} different setups (glossary, model or version)",
+            hint="install the same mtcheck and glossary files on every worker",
+        )
+    timings: dict[str, float] = {}
+    for part in parts:
+        for name, seconds in part.timings.items():
+            timings[name] = timings.get(name, 0.0) + seconds
+    findings = sort_findings(finding for part in parts for finding in part.findings)
+    return assemble_result(segments, findings, signatures.pop(), timings)
+
+
+def connect(address: str, timeout: float | None = None) -> "distributed.Client":
+    """A distributed Client on the scheduler at `address` (e.g. tcp://HOST:8786) with at
+    least one worker; a one-line ConfigError when distributed is missing or the scheduler
+    cannot be reached within `timeout` seconds (default CONNECT_TIMEOUT)."""
+    from .errors import ConfigError
+
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+
+    try:
+        import distributed
+    except ImportError:
+        raise ConfigError("dask.distributed is not installed", hint=DASK_HINT) from None
+    where = f"Dask scheduler {address}"
+    try:
+        client = distributed.Client(address, timeout=timeout, set_as_default=False)
+    except ValueError as exc:  # an address distributed cannot parse
+        raise ConfigError(f"not a scheduler address: {exc}", where=where, hint="use tcp://HOST:PORT") from None
+    except (OSError, TimeoutError):
+        raise ConfigError(f"no scheduler reachable within {timeout:g} s", where=where,
+                          hint="start one with `dask scheduler`, check the host and port") from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except (OSError, TimeoutError):
+        client.close()
+        raise ConfigError(f"the scheduler has no worker after {timeout:g} s", where=where,
+                          hint=f"start one with `dask worker {address}`") from None
+    return client
+
+
+def check_on_client(client: "distributed.Client", segments: Sequence[Segment], options: CheckOptions) -> RunResult:
+    """Check `segments` on the client's cluster, one task per document, and return the
+    RunResult a single-process run_checks would (same findings, scores and signature).
+
+    The segments travel to the workers (scattered, not read there), so the inputs need
+    not be on the workers' disks and every reader option applies; the glossary files and
+    model named in `options` must be readable on every worker. Workers run documents one
+    per task: `options.jobs` is set to 1 there (the cluster is the parallelism)."""
+    from distributed import as_completed
+
+    from .gcpause import gc_paused
+    from .progress import stage
+
+    documents = split_documents(segments)
+    if not documents:
+        from .engine import run_checks
+
+        return run_checks([], options)
+    options = replace(options, jobs=1)
+    scattered = client.scatter([DocumentSegments(tuple(document)) for document in documents], hash=False)
+    futures = client.map(check_document_task, scattered, options=options)
+    sizes = {future.key: len(document) for future, document in zip(futures, documents)}
+    results: dict = {}
+    # Each result crosses the network once, as it arrives; a task's error is raised here,
+    # as it would be in one process. No full collections while the findings pile up (as in run_checks).
+    with stage("checks", total=len(segments)) as bar, gc_paused():
+        for future, result in as_completed(futures, loop=client.loop, with_results=True):
+            results[future.key] = result
+            bar.advance(sizes[future.key])
+        return merge_document_results(segments, [results[future.key] for future in futures])
 
 
 # ---------------------------------------------------------------- segments <-> frames

@@ -146,19 +146,24 @@ def test_changed_glossary_is_reloaded(corpus, tmp_path):
     assert after == single_process(paths[:1], options) and after != before
 
 
-def test_missing_dask_is_a_clear_error(monkeypatch):
+def _without(monkeypatch, package: str) -> None:
+    """Make `import package` (and its submodules) fail, as if it were not installed."""
     import builtins
-
-    from mtcheck.errors import ConfigError
 
     real_import = builtins.__import__
 
-    def no_dask(name, *args, **kwargs):
-        if name == "dask" or name.startswith("dask."):
+    def blocked(name, *args, **kwargs):
+        if name == package or name.startswith(package + "."):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "__import__", no_dask)
+    monkeypatch.setattr(builtins, "__import__", blocked)
+
+
+def test_missing_dask_is_a_clear_error(monkeypatch):
+    from mtcheck.errors import ConfigError
+
+    _without(monkeypatch, "dask")
     with pytest.raises(ConfigError, match="pip install 'mtcheck\\[dask\\]'"):
         scaleout.check_files_bag(["x.txt"])
 
@@ -188,3 +193,180 @@ def test_dataframe_on_a_distributed_cluster(corpus, cluster):
     expected = scaleout.findings_frame(single_process(paths, options))
     result = cluster.compute(scaleout.check_dataframe(scaleout.read_segments_frame(paths), options)).result(timeout=120)
     assert _records(result) == _records(expected)
+
+
+# ---------------------------------------------------------------- the CLI on a cluster (--dask-scheduler)
+
+REFERENCE = (  # a human translation of DOCUMENTS["report.txt"], line by line
+    "On the 12th, the third edition said that Xiaomi had opened 16,000 stores.\n"
+    "The chairman said record sales came from online and offline channels.\n"
+    "Huawei and Xiaomi both use big data tools.\n"
+    "The integration of factories and of services was discussed.\n"
+)
+
+
+def _check_args(paths, options, *extra):
+    return ["check", *paths, "--no-default-glossary", "--glossary", options.glossaries[0], "--no-embed", *extra]
+
+
+def _invoke(args):
+    from click.testing import CliRunner
+
+    from mtcheck.cli import main
+
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def _address(client):
+    return client.scheduler.address
+
+
+def test_check_on_client_gives_the_single_process_result(corpus, cluster, tmp_path):
+    paths, options = corpus
+    reference = tmp_path / "report.ref.txt"
+    reference.write_text(REFERENCE, encoding="utf-8")
+    segments = [*read_segments(paths[0], reference=str(reference)), *(s for path in paths[1:] for s in read_segments(path))]
+    expected = run_checks(segments, options)
+    result = scaleout.check_on_client(cluster, segments, options)
+    assert result.findings == expected.findings and len(expected.findings) >= 10
+    assert (result.segments, result.scores, result.overall_score, result.signature) == (
+        expected.segments, expected.scores, expected.overall_score, expected.signature)
+    assert result.extras["metrics"] == expected.extras["metrics"]  # sacrebleu scores from the reference
+    assert {"setup", "check"} <= set(result.timings)
+
+
+@pytest.mark.parametrize("extra", [
+    ("--format", "json"),
+    ("--format", "terminal", "--color", "never"),
+    ("--format", "jsonl", "--fail-on", "warning"),
+    ("--format", "sarif", "--select", "GL,CO", "--fail-on", "never"),
+])
+def test_cli_on_a_cluster_writes_the_single_process_report(corpus, cluster, extra):
+    paths, options = corpus
+    plain = _invoke(_check_args(paths, options, *extra))
+    distributed = _invoke(_check_args(paths, options, *extra, "--dask-scheduler", _address(cluster)))
+    assert plain.exit_code in (0, 1) and plain.stdout.count("\n") >= 3
+    assert (distributed.exit_code, distributed.stdout) == (plain.exit_code, plain.stdout)
+
+
+def test_cli_on_a_cluster_with_a_baseline_and_a_report_file(corpus, cluster, tmp_path):
+    paths, options = corpus
+    baseline = tmp_path / "baseline.json"
+    assert _invoke(["baseline", "create", *paths[:1], *_check_args([], options)[1:], "-o", str(baseline)]).exit_code == 0
+    outputs = {}
+    for name, extra in (("plain", ()), ("cluster", ("--dask-scheduler", _address(cluster)))):
+        outputs[name] = tmp_path / f"{name}.md"
+        done = _invoke(_check_args(paths, options, "--baseline", str(baseline), "--format", "markdown", "-o", str(outputs[name]), *extra))
+        assert done.exit_code == 1, done.output
+    assert outputs["cluster"].read_text(encoding="utf-8") == outputs["plain"].read_text(encoding="utf-8")
+
+
+def test_an_error_on_a_worker_is_the_single_process_error_line(corpus, cluster, tmp_path):
+    paths, options = corpus
+    args = ["check", *paths, "--no-default-glossary", "--glossary", str(tmp_path / "missing.csv"), "--no-embed"]
+    plain = _invoke(args)
+    on_cluster = _invoke([*args, "--dask-scheduler", _address(cluster)])
+    assert plain.exit_code == 2 and plain.stderr.startswith("mtcheck: error: ")
+    assert (on_cluster.exit_code, on_cluster.stderr) == (plain.exit_code, plain.stderr)
+
+
+def test_dask_scheduler_from_the_configuration(corpus, cluster, tmp_path, monkeypatch):
+    paths, options = corpus
+    plain = _invoke(_check_args(paths, options, "--format", "json"))
+    config = tmp_path / "cluster.toml"
+    config.write_text(f'dask_scheduler = "{_address(cluster)}"\n', encoding="utf-8")
+    on_cluster = _invoke(_check_args(paths, options, "--format", "json", "--config", str(config), "--timings"))
+    assert on_cluster.exit_code == plain.exit_code
+    assert on_cluster.stdout == plain.stdout
+    assert "timing check" in on_cluster.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_scheduler_is_one_line_naming_the_address(corpus):
+    paths, options = corpus
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    done = _invoke(_check_args(paths, options, "--dask-scheduler", address, "--dask-timeout", "1"))
+    assert done.exit_code == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert done.stderr.startswith(f"mtcheck: error: Dask scheduler {address}: no scheduler reachable within 1 s")
+
+
+def test_bad_scheduler_address_is_one_line(corpus):
+    paths, options = corpus
+    done = _invoke(_check_args(paths, options, "--dask-scheduler", "gopher://127.0.0.1:1", "--dask-timeout", "1"))
+    assert done.exit_code == 2 and done.stderr.strip().count("\n") == 0
+    assert "not a scheduler address" in done.stderr and "tcp://HOST:PORT" in done.stderr
+
+
+def test_scheduler_without_workers_is_one_line(corpus):
+    distributed = pytest.importorskip("distributed")
+    paths, options = corpus
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=":0", silence_logs=50) as empty:
+        done = _invoke(_check_args(paths, options, "--dask-scheduler", empty.scheduler_address, "--dask-timeout", "1"))
+    assert done.exit_code == 2 and done.stderr.strip().count("\n") == 0
+    assert "the scheduler has no worker after 1 s" in done.stderr and "dask worker" in done.stderr
+
+
+@pytest.mark.parametrize("config_line, given", [
+    (None, "--dask-scheduler"),
+    ('dask_scheduler = "tcp://127.0.0.1:1"', "the configuration's dask_scheduler"),
+])
+def test_jobs_cannot_go_with_a_scheduler(corpus, tmp_path, config_line, given):
+    paths, options = corpus
+    extra = ["--jobs", "2"]
+    if config_line is None:
+        extra += ["--dask-scheduler", "tcp://127.0.0.1:1"]
+    else:
+        config = tmp_path / "cluster.toml"
+        config.write_text(config_line + "\n", encoding="utf-8")
+        extra += ["--config", str(config)]
+    done = _invoke(_check_args(paths, options, *extra))
+    assert done.exit_code == 2
+    assert done.stderr == f"mtcheck: error: --jobs cannot go with {given} (the cluster's workers run the documents: start more workers instead)\n"
+
+
+def test_missing_distributed_is_a_clear_cli_error(corpus, monkeypatch):
+    paths, options = corpus
+    _without(monkeypatch, "distributed")
+    done = _invoke(_check_args(paths, options, "--dask-scheduler", "tcp://127.0.0.1:1"))
+    assert done.exit_code == 2
+    assert done.stderr == "mtcheck: error: dask.distributed is not installed (pip install 'mtcheck[dask]')\n"
+
+
+def _document_result(signature, findings=(), **timings):
+    return scaleout.DocumentResult(tuple(findings), signature, timings)
+
+
+def test_merged_results_sum_the_stage_timings(corpus):
+    paths, options = corpus
+    segments = [segment for path in paths for segment in read_segments(path)]
+    expected = run_checks(segments, options)
+    documents = scaleout.split_documents(segments)
+    parts = [scaleout.check_document_task(scaleout.DocumentSegments(tuple(document)), options) for document in documents]
+    merged = scaleout.merge_document_results(segments, [*parts, _document_result(expected.signature, check=2.0)])
+    assert merged.findings == expected.findings and merged.scores == expected.scores
+    assert merged.timings["check"] == pytest.approx(2.0 + sum(part.timings["check"] for part in parts))
+
+
+def test_workers_with_different_setups_are_an_error(corpus):
+    from mtcheck.errors import ConfigError
+
+    paths, options = corpus
+    segments = read_segments(paths[0])
+    with pytest.raises(ConfigError, match="2 different setups"):
+        scaleout.merge_document_results(segments, [_document_result("mtcheck:a"), _document_result("mtcheck:b")])
+
+
+def test_split_documents_keeps_runs_of_one_file(corpus):
+    paths, _ = corpus
+    segments = [segment for path in paths for segment in read_segments(path)]
+    documents = scaleout.split_documents(segments)
+    assert [document[0].file for document in documents] == paths
+    assert [segment for document in documents for segment in document] == segments
