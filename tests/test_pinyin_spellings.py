@@ -7,7 +7,7 @@ import pytest
 from mtcheck.bilingual.cedict import Cedict, parse_lines
 from mtcheck.glossary.cedict_layer import Curated, CuratedName, curated_renderings, generate_rows
 from mtcheck.glossary.pinyin_spellings import (
-    ending_spellings, is_pinyin_of, name_spellings, split_ending, syllables_of,
+    ending_spellings, is_pinyin_of, looks_like_a_person, name_spellings, split_ending, syllables_of,
 )
 
 # Made-up dictionary lines in CC-CEDICT's format (not copied from CC-CEDICT).
@@ -127,3 +127,25 @@ def test_pinyin_claimed_by_two_names_is_dropped():
     other = CuratedName(("轻云",), "Light Cloud", ("Light Cloud",), "company")
     rows = generate_rows(Cedict(parse_lines(LINES)), curated(one, other), zipf)
     assert not any("Qingyun" in row.wrong for row in rows)
+
+
+@pytest.mark.parametrize("spelling, expected", [
+    ("Wang Yi", True),  # 网易 spelt out is the name of a person first
+    ("Zhong Jian", True),
+    ("Qing Yun", False),  # Qing is no common surname
+    ("Jin Shanyun", False),  # three syllables: the name-like split MT writes for 金山云
+    ("Wangyi", False),
+])
+def test_looks_like_a_person(spelling, expected):
+    assert looks_like_a_person(spelling) is expected
+
+
+def test_two_syllable_spelling_like_a_person_is_left_out():
+    netease = CuratedName(("网易",), "NetEase", ("NetEase",), "company")
+    assert [r.text for r in curated_renderings(Cedict(parse_lines(LINES)), netease, zipf)] == ["Wangyi"]
+
+
+def test_only_the_main_headword_is_spelt_out():
+    cscec = CuratedName(("中国建筑", "中建"), "China State Construction Engineering", ("CSCEC",), "company")
+    texts = [r.text for r in curated_renderings(Cedict(parse_lines(LINES)), cscec, zipf)]
+    assert "Zhongjian" not in texts and "Zhongguo Jianzhu" in texts

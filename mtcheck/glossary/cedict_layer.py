@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from ..bilingual.cedict import SKIP_GLOSS, Cedict, CedictEntry, literal_glosses, load_cedict
 from ..textutil import normalize
 from .loader import COLUMNS, default_glossary_dir, read_glossary_rows, sort_key
-from .pinyin_spellings import ENDINGS, ending_spellings, is_pinyin_of, name_spellings, split_ending, squashed, syllables_of
+from .pinyin_spellings import ENDINGS, ending_spellings, is_pinyin_of, looks_like_a_person, name_spellings, split_ending, squashed, syllables_of
 
 GENERATED_FILE = "cedict.csv"
 COMMAND = "python -m mtcheck.glossary.cedict_layer"
@@ -264,7 +264,9 @@ def curated_renderings(cedict: Cedict, name: "CuratedName", zipf: Callable[[str]
     are listed. A stem whose pinyin is an English word ("Long Group") is left out."""
     person = name.domain == "person"
     found: list[Rendering] = []
-    for headword in name.headwords:
+    # Only the entry's main headword: an abbreviation's pinyin is mostly a given name too
+    # (中建 "Zhongjian" beside 中国建筑), and an alternative form has the same reading.
+    for headword in name.headwords[:1]:
         syllables = headword_syllables(cedict, headword)
         if syllables is None:
             continue
@@ -282,7 +284,8 @@ def curated_renderings(cedict: Cedict, name: "CuratedName", zipf: Callable[[str]
             if any(squashed(a) == joined for a in name.accepted):
                 found += [Rendering(s, "pinyin", name.approved) for s in name_spellings(syllables, person=True)]
         elif not any(is_pinyin_of(a, joined) for a in name.accepted):
-            found += [Rendering(s, "pinyin", name.approved) for s in name_spellings(syllables)]
+            found += [Rendering(s, "pinyin", name.approved) for s in name_spellings(syllables)
+                      if not (len(syllables) == 2 and looks_like_a_person(s))]
     return found
 
 

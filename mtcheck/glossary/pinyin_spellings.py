@@ -54,6 +54,23 @@ ENDINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The commonest Chinese surnames, in pinyin. "Wang Yi" (网易 spelt out) is first of all a
+# person's name, so a two-syllable spelling that starts with one of these is not listed.
+SURNAMES = frozenset("""
+wang li zhang liu chen yang huang zhao zhou wu xu sun ma hu zhu guo he luo gao lin zheng liang xie
+tang song han deng peng cao zeng tian xiao pan yuan cai jiang yu du ye cheng wei su lu ding ren yao
+shen zhong cui tan fan liao shi jin jia xia fu fang zou xiong bai meng qin qiu hou yin xue yan duan
+lei long tao mao hao gu gong shao wan qian dai kong chang kang yi qiao lai wen hong xin ke zhuang ge
+bao niu qi an mo ou yue
+""".split())
+
+
+def looks_like_a_person(spelling: str) -> bool:
+    """A surname and a one-syllable given name, spelt as a person's name: "Wang Yi", "Zhong Jian"."""
+    words = spelling.lower().split()
+    return len(words) == 2 and words[0] in SURNAMES and len(words[1]) <= 6
+
+
 def syllables_of(headword: str) -> list[str] | None:
     """Toneless pinyin, one syllable per character (ü as u), or None for a headword that is not
     all Chinese characters."""
