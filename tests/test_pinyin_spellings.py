@@ -149,3 +149,12 @@ def test_only_the_main_headword_is_spelt_out():
     cscec = CuratedName(("中国建筑", "中建"), "China State Construction Engineering", ("CSCEC",), "company")
     texts = [r.text for r in curated_renderings(Cedict(parse_lines(LINES)), cscec, zipf)]
     assert "Zhongjian" not in texts and "Zhongguo Jianzhu" in texts
+
+
+def test_name_of_a_case_sensitive_curated_entry_gets_no_generated_row():
+    daily = CuratedName(("人民日报",), "People's Daily", ("People's Daily",), "media")
+    plain = curated(daily)
+    reserved = Curated(plain.sources, plain.accepted, plain.wrong, plain.names, plain.wrong_of, frozenset({"people's daily"}))
+    cedict = Cedict(parse_lines(LINES))
+    assert any(row.approved == "People's Daily" for row in generate_rows(cedict, plain, zipf))
+    assert not any(row.approved == "People's Daily" for row in generate_rows(cedict, reserved, zipf))

@@ -381,7 +381,10 @@ class Curated:
     names: tuple[CuratedName, ...] = ()  # entries of NAME_DOMAINS, for their pinyin spellings
     # (wrong rendering, its entry's approved name, whether the entry is sense-gated)
     wrong_of: tuple[tuple[str, str, bool], ...] = ()
-    sourceless: frozenset[str] = frozenset()  # approved names of rows without a source (WeChat casing)
+    # Names a generated row must not take: a curated row without a source would be the same
+    # entry (both leave `source` empty), and a case-insensitive row for a case-sensitive
+    # entry's name would hide its casing check ("people's Daily").
+    reserved: frozenset[str] = frozenset()
 
 
 def read_curated(folder: Path) -> Curated:
@@ -390,7 +393,7 @@ def read_curated(folder: Path) -> Curated:
     wrong: set[str] = set()
     names: list[CuratedName] = []
     wrong_of: list[tuple[str, str, bool]] = []
-    sourceless: set[str] = set()
+    reserved: set[str] = set()
     for path in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.tsv")):
         if path.name == GENERATED_FILE:
             continue
@@ -400,12 +403,12 @@ def read_curated(folder: Path) -> Curated:
             accepted.update(_key(a) for a in entry.approved + entry.variants)
             wrong.update(_key(w) for w in entry.wrong)
             wrong_of += [(_key(w), _key(entry.preferred), entry.ambiguous) for w in entry.wrong]
-            if not entry.source:
-                sourceless.add(_key(entry.preferred))
+            if not entry.source or entry.case_sensitive:
+                reserved.update(_key(a) for a in entry.approved)
             if entry.domain in NAME_DOMAINS and entry.source:
                 names.append(CuratedName(entry.source, entry.preferred, entry.approved + entry.variants, entry.domain))
     return Curated(frozenset(sources), frozenset(accepted), frozenset(wrong), tuple(names), tuple(wrong_of),
-                   frozenset(sourceless))
+                   frozenset(reserved))
 
 
 def _curated_elsewhere(named: NamedHeadword, curated: Curated) -> bool:
@@ -481,9 +484,7 @@ def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]
             if group:
                 rows.append(Row(labels[0], name.approved, tuple(r.text for r in group), name.kind,
                                 name.certain, ambiguous, tuple(r.gloss for r in group), labels[1]))
-    # A curated row without a source would be the same entry as a generated one (both rows
-    # leave `source` empty): the curated row wins.
-    return [row for row in merge_same_name(rows) if _key(row.approved) not in curated.sourceless]
+    return [row for row in merge_same_name(rows) if _key(row.approved) not in curated.reserved]
 
 
 def _claim_key(rendering: Rendering) -> str:
