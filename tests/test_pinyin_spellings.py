@@ -158,3 +158,12 @@ def test_name_of_a_case_sensitive_curated_entry_gets_no_generated_row():
     cedict = Cedict(parse_lines(LINES))
     assert any(row.approved == "People's Daily" for row in generate_rows(cedict, plain, zipf))
     assert not any(row.approved == "People's Daily" for row in generate_rows(cedict, reserved, zipf))
+
+
+def test_person_spellings_survive_the_homophone_guard():
+    # The letters of "Luoyonghao" are those of the approved "Luo Yonghao": that is the same
+    # person, not another name.
+    luo = CuratedName(("罗永浩",), "Luo Yonghao", ("Luo Yonghao",), "person")
+    rows = [row for row in generate_rows(Cedict(parse_lines(LINES)), curated(luo), zipf) if row.curated]
+    assert [row.wrong for row in rows] == [("Luoyonghao", "Luo Yong Hao")]
+    assert rows[0].cells()["domain"] == "person"

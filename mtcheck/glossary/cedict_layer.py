@@ -427,6 +427,7 @@ class _Name:
     certain: bool
     curated: bool
     renderings: tuple[Rendering, ...]
+    accepted: tuple[str, ...] = ()  # its own English names (a person's pinyin spelt differently)
 
 
 def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]) -> list[Row]:
@@ -435,8 +436,8 @@ def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]
     names = [_Name("|".join(dict.fromkeys((n.simplified, n.traditional))), n.name, n.kind, n.certain, False,
                    tuple(renderings(cedict, n))) for n in named]
     stems = frozenset(h for c in curated.names for h in c.headwords if 2 <= len(h) <= 3)
-    names += [_Name("|".join(c.headwords), c.approved, c.domain, True, True, tuple(curated_renderings(cedict, c, zipf, stems)))
-              for c in curated.names]
+    names += [_Name("|".join(c.headwords), c.approved, c.domain, True, True, tuple(curated_renderings(cedict, c, zipf, stems)),
+                    c.accepted) for c in curated.names]
     # A pinyin spelled like another name ("Hong Qi" for 宏碁 Acer, while 红旗 is Hongqi) is that
     # name; one spelled like a curated wrong rendering of another name, or of a sense-gated
     # entry (Kingsoft "Jinshan", gated because Jinshan is also a district), is left to that entry.
@@ -456,7 +457,8 @@ def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]
             if key in accepted or key in curated.wrong:
                 continue
             letters = squashed(rendering.text)
-            if rendering.how == "pinyin" and (
+            own = {squashed(a) for a in (name.approved, *name.accepted)}
+            if rendering.how == "pinyin" and letters not in own and (
                     letters in taken_letters or owner_of_letters.get(letters, {_key(name.approved)}) != {_key(name.approved)}):
                 continue
             kept[key] = rendering
