@@ -430,6 +430,31 @@ class _Name:
     accepted: tuple[str, ...] = ()  # its own English names (a person's pinyin spelt differently)
 
 
+@dataclass(frozen=True)
+class _TakenSpellings:
+    """Pinyin letters that belong to some other name. A pinyin spelled like another name in the
+    bundle ("Hong Qi" for 宏碁 Acer, while 红旗 is Hongqi) is that name; one spelled like a
+    curated wrong rendering of another name, or of a sense-gated entry (Kingsoft "Jinshan",
+    gated because Jinshan is also a district), is left to that entry."""
+
+    letters: frozenset[str]
+    owners: dict[str, frozenset[str]]  # letters of a curated wrong rendering -> its entries' names
+
+    @classmethod
+    def of(cls, accepted: Iterable[str], curated: Curated) -> "_TakenSpellings":
+        owners: dict[str, set[str]] = {}
+        for wrong, owner, _ in curated.wrong_of:
+            owners.setdefault(squashed(wrong), set()).add(owner)
+        gated = {squashed(wrong) for wrong, _, ambiguous in curated.wrong_of if ambiguous}
+        return cls(frozenset({squashed(a) for a in accepted} | gated), {k: frozenset(v) for k, v in owners.items()})
+
+    def spells_another(self, text: str, name: _Name) -> bool:
+        letters = squashed(text)
+        if letters in {squashed(a) for a in (name.approved, *name.accepted)}:
+            return False  # the entry's own name, spelt differently (Luoyonghao for Luo Yonghao)
+        return letters in self.letters or self.owners.get(letters, {_key(name.approved)}) != {_key(name.approved)}
+
+
 def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]) -> list[Row]:
     named = [n for n in named_headwords(cedict) if not _curated_elsewhere(n, curated)]
     accepted = set(curated.accepted) | {_key(n.name) for n in named}
@@ -438,14 +463,7 @@ def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]
     stems = frozenset(h for c in curated.names for h in c.headwords if 2 <= len(h) <= 3)
     names += [_Name("|".join(c.headwords), c.approved, c.domain, True, True, tuple(curated_renderings(cedict, c, zipf, stems)),
                     c.accepted) for c in curated.names]
-    # A pinyin spelled like another name ("Hong Qi" for 宏碁 Acer, while 红旗 is Hongqi) is that
-    # name; one spelled like a curated wrong rendering of another name, or of a sense-gated
-    # entry (Kingsoft "Jinshan", gated because Jinshan is also a district), is left to that entry.
-    taken_letters = {squashed(a) for a in accepted} | {
-        squashed(w) for w, owner, gated in curated.wrong_of if gated}
-    owner_of_letters: dict[str, set[str]] = {}
-    for w, owner, _ in curated.wrong_of:
-        owner_of_letters.setdefault(squashed(w), set()).add(owner)
+    taken = _TakenSpellings.of(accepted, curated)
     candidates: list[list[Rendering]] = []
     claims: dict[str, set[str]] = {}  # rendering -> the English names it would be listed for
     for name in names:
@@ -456,10 +474,7 @@ def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]
                 continue
             if key in accepted or key in curated.wrong:
                 continue
-            letters = squashed(rendering.text)
-            own = {squashed(a) for a in (name.approved, *name.accepted)}
-            if rendering.how == "pinyin" and letters not in own and (
-                    letters in taken_letters or owner_of_letters.get(letters, {_key(name.approved)}) != {_key(name.approved)}):
+            if rendering.how == "pinyin" and taken.spells_another(rendering.text, name):
                 continue
             kept[key] = rendering
         candidates.append(list(kept.values()))
