@@ -43,7 +43,8 @@ def test_one_confident_occurrence_carries_the_weak_ones_in_the_cli(tmp_path):
     result = CliRunner().invoke(main, ["check", str(path), "--select", "GL001", "--format", "json"])
     assert result.exit_code == 1, result.output
     findings = json.loads(result.output)["findings"]
-    millets = sorted((f["line"], f["text"]) for f in findings if f["text"].lower() == "millet")
+    # "millet 6" on line 1 is a glossary entry of its own (products.csv), found without the gate.
+    millets = sorted((f["line"], f["text"]) for f in findings if f["text"].lower().split()[0] == "millet")
     assert [line for line, _ in millets] == [1, 1, 2, 3, 4]
     carried = [f for f in findings if f["line"] in (2, 3, 4)]
     assert any(any(e.startswith("one sense per discourse") for e in f["evidence"]) for f in carried)

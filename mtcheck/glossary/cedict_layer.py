@@ -8,7 +8,13 @@ entry's approved rendering is the English name in the gloss and its wrong render
 - the headword's common senses from its other entries (小米 -> "millet");
 - character-by-character glosses in order (红米 -> "red rice", 金山 -> "gold mountain");
 - for longer names, two dictionary words rendered one by one (新浪微博 -> "Sina microblogging");
-- pinyin, joined and spaced (Hongmi, Hong Mi), when the English name is not the pinyin.
+- pinyin, in the spellings of `pinyin_spellings.name_spellings` (Hongmi, Hong Mi; Jinshanyun,
+  Jin Shanyun, Jinshan Yun), when the English name is not the pinyin.
+
+The curated headwords of names (companies, brands, products, media, people) get their pinyin
+spellings here too (`curated_renderings`): the hand-written rows list the glosses, this layer
+the systematic spellings, including a stem's pinyin with its generic ending in English
+(联想集团 "Lianxiang Group").
 
 A rendering is dropped when it is contained in an approved name of the entry, is approved
 anywhere in the bundle, is claimed by another entry, or is junk (too long, a classifier or
@@ -34,6 +40,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from ..bilingual.cedict import SKIP_GLOSS, Cedict, CedictEntry, literal_glosses, load_cedict
 from ..textutil import normalize
 from .loader import COLUMNS, default_glossary_dir, read_glossary_rows, sort_key
+from .pinyin_spellings import ENDINGS, ending_spellings, is_pinyin_of, looks_like_a_person, name_spellings, split_ending, squashed, syllables_of
 
 GENERATED_FILE = "cedict.csv"
 COMMAND = "python -m mtcheck.glossary.cedict_layer"
@@ -60,8 +67,10 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 DOMAIN_OF_KIND = {
     "media": "media", "company": "company", "brand": "brand", "product": "product",
-    "institution": "institution", "place": "place",
+    "institution": "institution", "place": "place", "person": "person",
 }
+# Curated domains whose headwords are names MT may leave in pinyin.
+NAME_DOMAINS = frozenset({"company", "brand", "product", "media", "person"})
 # People, peoples and languages are not names MT mistranslates as brands; skip their glosses.
 _PERSON = re.compile(
     r"\(\d{3,4}\s*-|\(born\b|\bfounder\b|\bchairman\b|\bCEO\b|\bemperor\b|\bpoet\b|\bwriter\b|\bking\b|\bdynasty\b|\bpresident\b|"
@@ -162,7 +171,6 @@ def _named(entry: CedictEntry) -> NamedHeadword | None:
         if name is None:
             continue
         kind = kind_of(gloss)
-        squashed = re.sub(r"[^a-z]", "", name.lower())
         if kind is None:
             # A bare capitalised name is mostly a transliterated foreign name or a person, which
             # MT renders correctly; the few brands among them (联想 Lenovo) are curated by hand.
@@ -228,14 +236,73 @@ def renderings(cedict: Cedict, named: NamedHeadword) -> list[Rendering]:
     if len(named.simplified) >= 3:
         found += word_compositions(cedict, named.simplified)
     syllables = pinyin_syllables(named.pinyin)
-    squashed = re.sub(r"[^a-z]", "", named.name.lower())
+    letters = squashed(named.name)
     joined = "".join(syllables).lower()
     # Pinyin is wrong only where the name is not itself the pinyin (Huangpu for 黄浦区 is).
-    if 2 <= len(syllables) <= MAX_PINYIN_SYLLABLES and not (joined.startswith(squashed) or squashed.startswith(joined)):
-        found.append(Rendering(joined.capitalize(), "pinyin", named.name))
-        if len(syllables) <= 3:
-            found.append(Rendering(" ".join(s.capitalize() for s in syllables), "pinyin", named.name))
+    if 2 <= len(syllables) <= MAX_PINYIN_SYLLABLES and not (joined.startswith(letters) or letters.startswith(joined)):
+        found += [Rendering(spelling, "pinyin", named.name) for spelling in name_spellings(syllables)]
     return found
+
+
+def headword_syllables(cedict: Cedict, headword: str) -> list[str] | None:
+    """A headword's toneless pinyin, one syllable per character: CC-CEDICT's reading where it has
+    the word (银行 yin hang, not yin xing), else pypinyin's."""
+    for entry in cedict.lookup(headword):
+        syllables = [s.lower() for s in pinyin_syllables(entry.pinyin)]
+        if len(syllables) == len(headword):
+            return syllables
+    return syllables_of(headword)
+
+
+def curated_renderings(cedict: Cedict, name: "CuratedName", zipf: Callable[[str], float],
+                       stems: frozenset[str] = frozenset()) -> list[Rendering]:
+    """The pinyin spellings of a curated name's headwords that its English name is not: the
+    whole name's (Jin Shanyun for 金山云 Kingsoft Cloud), and, for a name made of a stem and a
+    generic ending or of another curated name (`stems`) and a dictionary word, the stem in
+    pinyin with the rest in English (Lianxiang Group for 联想集团 Lenovo Group, Jinshan Office
+    for 金山办公). A person's surname-first pinyin is the right name; only the other spellings
+    are listed. A stem whose pinyin is an English word ("Long Group") is left out."""
+    person = name.domain == "person"
+    found: list[Rendering] = []
+    # Only the entry's main headword: an abbreviation's pinyin is mostly a given name too
+    # (中建 "Zhongjian" beside 中国建筑), and an alternative form has the same reading.
+    for headword in name.headwords[:1]:
+        syllables = headword_syllables(cedict, headword)
+        if syllables is None:
+            continue
+        split = None if person else split_name(cedict, headword, stems)
+        if split is not None:
+            stem, english = "".join(syllables[: len(split[0])]), split[1]
+            if zipf(stem) < AMBIGUOUS_ZIPF and not any(is_pinyin_of(a, stem) for a in name.accepted):
+                found += [Rendering(s, "named", name.approved) for s in ending_spellings(syllables[: len(split[0])], english)]
+            if len(headword) - len(split[0]) > 1:
+                continue  # the whole in pinyin ("Lianxiang Jituan") is not what MT writes
+        joined = "".join(syllables)
+        if person:
+            # Only a name whose surname-first pinyin is approved (Lei Jun): that confirms both
+            # that it is a person's name and that the reading is right (曾 is Zeng, not Ceng).
+            if any(squashed(a) == joined for a in name.accepted):
+                found += [Rendering(s, "pinyin", name.approved) for s in name_spellings(syllables, person=True)]
+        elif not any(is_pinyin_of(a, joined) for a in name.accepted):
+            found += [Rendering(s, "pinyin", name.approved) for s in name_spellings(syllables)
+                      if not (len(syllables) == 2 and looks_like_a_person(s))]
+    return found
+
+
+def split_name(cedict: Cedict, headword: str, stems: frozenset[str]) -> tuple[str, tuple[str, ...]] | None:
+    """(stem, English of the rest) for a name of a stem and a generic ending (金山云: 金山,
+    Cloud), or of another curated name and a dictionary word of two or more characters
+    (金山办公: 金山, office); else None."""
+    split = split_ending(headword)
+    if split is not None:
+        return split[0], ENDINGS[split[1]]
+    for cut in range(len(headword) - 2, 1, -1):
+        stem, tail = headword[:cut], headword[cut:]
+        if stem in stems and tail in cedict:
+            english = part_rendering(cedict, tail)
+            if english and not english[:1].isupper():
+                return stem, (english,)
+    return None
 
 
 def is_junk(text: str) -> bool:
@@ -266,6 +333,7 @@ class Row:
     certain: bool
     ambiguous: bool
     glosses: tuple[str, ...] = ()
+    curated: tuple[str, ...] = ()  # curated headwords whose pinyin spellings the row lists
 
     def cells(self) -> dict[str, str]:
         intended = literal = ""
@@ -283,8 +351,24 @@ class Row:
             "severity": "error" if self.certain else "warning", "autofix": "unsafe",
             "intended_sense": intended, "literal_sense": literal,
             "domain": DOMAIN_OF_KIND[self.kind],
-            "note": f"Generated from CC-CEDICT {'; '.join(self.headwords)}: " + ("sense-gated: the wrong rendering is ordinary English." if self.ambiguous else "literal gloss or pinyin of the name."),
+            "note": f"Generated from {self.origin()}: " + ("sense-gated: the wrong rendering is ordinary English." if self.ambiguous else "literal gloss or pinyin of the name."),
         }
+
+    def origin(self) -> str:
+        parts = [f"CC-CEDICT {'; '.join(self.headwords)}"] if self.headwords else []
+        if self.curated:
+            parts.append(f"the curated headword {'; '.join(self.curated)}")
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class CuratedName:
+    """A hand-written entry for a name: its Chinese headwords and its English names."""
+
+    headwords: tuple[str, ...]
+    approved: str
+    accepted: tuple[str, ...]  # approved renderings and variants
+    domain: str
 
 
 @dataclass(frozen=True)
@@ -294,12 +378,22 @@ class Curated:
     sources: frozenset[str]
     accepted: frozenset[str]  # approved renderings and variants
     wrong: frozenset[str]
+    names: tuple[CuratedName, ...] = ()  # entries of NAME_DOMAINS, for their pinyin spellings
+    # (wrong rendering, its entry's approved name, whether the entry is sense-gated)
+    wrong_of: tuple[tuple[str, str, bool], ...] = ()
+    # Names a generated row must not take: a curated row without a source would be the same
+    # entry (both leave `source` empty), and a case-insensitive row for a case-sensitive
+    # entry's name would hide its casing check ("people's Daily").
+    reserved: frozenset[str] = frozenset()
 
 
 def read_curated(folder: Path) -> Curated:
     sources: set[str] = set()
     accepted: set[str] = set()
     wrong: set[str] = set()
+    names: list[CuratedName] = []
+    wrong_of: list[tuple[str, str, bool]] = []
+    reserved: set[str] = set()
     for path in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.tsv")):
         if path.name == GENERATED_FILE:
             continue
@@ -308,7 +402,13 @@ def read_curated(folder: Path) -> Curated:
             sources.update(entry.source)
             accepted.update(_key(a) for a in entry.approved + entry.variants)
             wrong.update(_key(w) for w in entry.wrong)
-    return Curated(frozenset(sources), frozenset(accepted), frozenset(wrong))
+            wrong_of += [(_key(w), _key(entry.preferred), entry.ambiguous) for w in entry.wrong]
+            if not entry.source or entry.case_sensitive:
+                reserved.update(_key(a) for a in entry.approved)
+            if entry.domain in NAME_DOMAINS and entry.source:
+                names.append(CuratedName(entry.source, entry.preferred, entry.approved + entry.variants, entry.domain))
+    return Curated(frozenset(sources), frozenset(accepted), frozenset(wrong), tuple(names), tuple(wrong_of),
+                   frozenset(reserved))
 
 
 def _curated_elsewhere(named: NamedHeadword, curated: Curated) -> bool:
@@ -317,42 +417,97 @@ def _curated_elsewhere(named: NamedHeadword, curated: Curated) -> bool:
     return named.simplified in curated.sources or named.traditional in curated.sources or _key(named.name) in curated.wrong
 
 
+@dataclass(frozen=True)
+class _Name:
+    """What a row is generated for: a CC-CEDICT headword or a curated name."""
+
+    label: str  # its headwords, joined with |
+    approved: str
+    kind: str
+    certain: bool
+    curated: bool
+    renderings: tuple[Rendering, ...]
+    accepted: tuple[str, ...] = ()  # its own English names (a person's pinyin spelt differently)
+
+
+@dataclass(frozen=True)
+class _TakenSpellings:
+    """Pinyin letters that belong to some other name. A pinyin spelled like another name in the
+    bundle ("Hong Qi" for 宏碁 Acer, while 红旗 is Hongqi) is that name; one spelled like a
+    curated wrong rendering of another name, or of a sense-gated entry (Kingsoft "Jinshan",
+    gated because Jinshan is also a district), is left to that entry."""
+
+    letters: frozenset[str]
+    owners: dict[str, frozenset[str]]  # letters of a curated wrong rendering -> its entries' names
+
+    @classmethod
+    def of(cls, accepted: Iterable[str], curated: Curated) -> "_TakenSpellings":
+        owners: dict[str, set[str]] = {}
+        for wrong, owner, _ in curated.wrong_of:
+            owners.setdefault(squashed(wrong), set()).add(owner)
+        gated = {squashed(wrong) for wrong, _, ambiguous in curated.wrong_of if ambiguous}
+        return cls(frozenset({squashed(a) for a in accepted} | gated), {k: frozenset(v) for k, v in owners.items()})
+
+    def spells_another(self, text: str, name: _Name) -> bool:
+        letters = squashed(text)
+        if letters in {squashed(a) for a in (name.approved, *name.accepted)}:
+            return False  # the entry's own name, spelt differently (Luoyonghao for Luo Yonghao)
+        return letters in self.letters or self.owners.get(letters, {_key(name.approved)}) != {_key(name.approved)}
+
+
 def generate_rows(cedict: Cedict, curated: Curated, zipf: Callable[[str], float]) -> list[Row]:
     named = [n for n in named_headwords(cedict) if not _curated_elsewhere(n, curated)]
     accepted = set(curated.accepted) | {_key(n.name) for n in named}
-    candidates: dict[str, list[Rendering]] = {}
-    claims: dict[str, int] = {}
-    for headword in named:
+    names = [_Name("|".join(dict.fromkeys((n.simplified, n.traditional))), n.name, n.kind, n.certain, False,
+                   tuple(renderings(cedict, n))) for n in named]
+    stems = frozenset(h for c in curated.names for h in c.headwords if 2 <= len(h) <= 3)
+    names += [_Name("|".join(c.headwords), c.approved, c.domain, True, True, tuple(curated_renderings(cedict, c, zipf, stems)),
+                    c.accepted) for c in curated.names]
+    taken = _TakenSpellings.of(accepted, curated)
+    candidates: list[list[Rendering]] = []
+    claims: dict[str, set[str]] = {}  # rendering -> the English names it would be listed for
+    for name in names:
         kept: dict[str, Rendering] = {}
-        for rendering in renderings(cedict, headword):
+        for rendering in name.renderings:
             key = _key(rendering.text)
-            if is_junk(rendering.text) or key in kept or contained_in(rendering.text, [headword.name]):
+            if is_junk(rendering.text) or key in kept or contained_in(rendering.text, [name.approved]):
                 continue
             if key in accepted or key in curated.wrong:
                 continue
+            if rendering.how == "pinyin" and taken.spells_another(rendering.text, name):
+                continue
             kept[key] = rendering
-        candidates[headword.simplified] = list(kept.values())
-        for key in kept:
-            claims[key] = claims.get(key, 0) + 1
+        candidates.append(list(kept.values()))
+        for rendering in kept.values():
+            claims.setdefault(_claim_key(rendering), set()).add(_key(name.approved))
     rows: list[Row] = []
-    for headword in named:
+    listed: set[str] = set()
+    for name, found in zip(names, candidates):
         plain: list[Rendering] = []
         gated: list[Rendering] = []
-        for rendering in candidates[headword.simplified]:
-            if claims[_key(rendering.text)] > 1:
+        for rendering in found:
+            key = _key(rendering.text)
+            if len(claims[_claim_key(rendering)]) > 1 or key in listed:
                 continue
             ordinary = is_ordinary_english(rendering, zipf)
             if ordinary is None:
                 continue
-            if ordinary and headword.kind == "place":
+            if ordinary and name.kind == "place":
                 continue  # a place name's word-by-word gloss in English text is the phrase itself
+            listed.add(key)
             (gated if ordinary else plain).append(rendering)
-        headwords = ("|".join(dict.fromkeys((headword.simplified, headword.traditional))),)
+        labels = ((), (name.label,)) if name.curated else ((name.label,), ())
         for group, ambiguous in ((plain, False), (gated, True)):
             if group:
-                rows.append(Row(headwords, headword.name, tuple(r.text for r in group), headword.kind,
-                                headword.certain, ambiguous, tuple(r.gloss for r in group)))
-    return merge_same_name(rows)
+                rows.append(Row(labels[0], name.approved, tuple(r.text for r in group), name.kind,
+                                name.certain, ambiguous, tuple(r.gloss for r in group), labels[1]))
+    return [row for row in merge_same_name(rows) if _key(row.approved) not in curated.reserved]
+
+
+def _claim_key(rendering: Rendering) -> str:
+    """Renderings that claim the same thing: pinyin by its letters (Hong Qi, Hongqi), else by
+    its normalised words."""
+    return "pinyin:" + squashed(rendering.text) if rendering.how == "pinyin" else _key(rendering.text)
 
 
 def merge_same_name(rows: Sequence[Row]) -> list[Row]:
@@ -365,7 +520,8 @@ def merge_same_name(rows: Sequence[Row]) -> list[Row]:
             merged[key] = row
             continue
         merged[key] = Row(first.headwords + row.headwords, first.approved, first.wrong + row.wrong,
-                          first.kind, first.certain, first.ambiguous, first.glosses + row.glosses)
+                          first.kind, first.certain, first.ambiguous, first.glosses + row.glosses,
+                          first.curated + row.curated)
     return list(merged.values())
 
 
