@@ -12,6 +12,12 @@ Fits
 1. the cue layer, a logistic regression over (own log-odds, cue features);
 2. the discourse step's parameters (confident, veto, carry) and the threshold, by grid
    search: the highest recall on pages + sense rows with precision >= --precision on each.
+   With --backends (default onnx-int8 and, where the CPU has it, torch-bf16), a candidate
+   must also keep the sense rows' decisions stable across backends, as
+   tests/test_backends.py requires: at most 1% of the rows decided differently from float32
+   torch, each flagged (by whichever backend flags it) below threshold + 0.02. Quantised
+   vectors move a row's own log-odds by up to ~0.6, so a threshold with dev rows right
+   above it is not shipped.
 Reports leave-pages-out cross-validation (pages in --folds groups; the sense rows are
 always in training) and writes mtcheck/embeddings/document_calibration.json (parameters only).
 """
@@ -19,6 +25,7 @@ always in training) and writes mtcheck/embeddings/document_calibration.json (par
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import pickle
 import sys
@@ -41,6 +48,7 @@ VETO = (-8.0, -5.0, -3.0, -2.0)
 CARRY = (0.0, 0.5, 0.75, 1.0)
 LITERAL_CARRY = (0.0, 0.5, 0.75, 1.0)
 THRESHOLDS = tuple(np.round(np.arange(0.3, 0.96, 0.05), 2))
+AGREEMENT_MARGIN = 0.02
 C = 1.0
 
 
@@ -96,6 +104,38 @@ def collect_pages(pages: Path) -> list[Hit]:
     return hits
 
 
+def collect_backend_own(backend: str) -> dict[str, float]:
+    """The combiner's own log-odds of every dev sense row under another embedding backend."""
+    from sense_data import bench_glossary, load_rows, marked_candidates
+
+    from mtcheck.embeddings.gate import EmbeddingSenseGate
+    from mtcheck.options import CheckOptions
+
+    glossary = bench_glossary()
+    rows = load_rows(split="dev")
+    candidates = marked_candidates(rows, glossary)
+    kept = [row for row in rows if row.id in candidates]
+    gate = EmbeddingSenseGate.from_options(CheckOptions(backend=backend), glossary)
+    measured = gate.own_logits([candidates[row.id] for row in kept])
+    return {row.id: own for row, (_, _, own) in zip(kept, measured)}
+
+
+def with_backend(hits: list[Hit], own: dict[str, float]) -> list[Hit]:
+    """The sense-row hits (in order, aligned with the float32 ones) with another backend's own log-odds."""
+    return [dataclasses.replace(h, own=own.get(h.document, h.own)) for h in hits if h.source == "sense"]
+
+
+def stable_across_backends(reference: np.ndarray, others: list[np.ndarray], threshold: float) -> bool:
+    """tests/test_backends.py's contract on the sense rows (see the module docstring)."""
+    for other in others:
+        differ = (reference >= threshold) != (other >= threshold)
+        if differ.sum() > len(reference) // 100:
+            return False
+        if differ.any() and np.maximum(reference, other)[differ].max() >= threshold + AGREEMENT_MARGIN:
+            return False
+    return True
+
+
 def collect_sense_rows() -> list[Hit]:
     from sense_data import bench_glossary, load_rows, marked_candidates
 
@@ -144,16 +184,22 @@ def scores(hits: list[Hit], p: np.ndarray, threshold: float, source: str) -> tup
     return (tp / (tp + fp) if tp + fp else 1.0), (tp / pos if pos else 1.0), tp, fp, pos
 
 
-def fit(hits: list[Hit], precision: float) -> DocumentModel:
+def fit(hits: list[Hit], precision: float, others: list[list[Hit]] = ()) -> DocumentModel:
     own, weights, intercept = fit_layer(hits)
+    sense = [h for h in hits if h.source == "sense"]
     best = None
     for confident, veto, carry, literal_carry in itertools.product(CONFIDENT, VETO, CARRY, LITERAL_CARRY):
         base = DocumentModel(own, weights, intercept, confident, veto, carry, 0.5, literal_carry)
         p = decide(hits, base)
+        if others:
+            reference = decide(sense, base)
+            alternatives = [decide(other, base) for other in others]
         for threshold in THRESHOLDS:
             page_p, page_r, *_ = scores(hits, p, threshold, "pages")
             sense_p, sense_r, *_ = scores(hits, p, threshold, "sense")
             if page_p < precision or sense_p < precision:
+                continue
+            if others and not stable_across_backends(reference, alternatives, threshold):
                 continue
             key = (page_r + sense_r, page_p + sense_p, -carry, -literal_carry, threshold)
             if best is None or key > best[0]:
@@ -161,6 +207,24 @@ def fit(hits: list[Hit], precision: float) -> DocumentModel:
     if best is None:
         return DocumentModel(own, weights, intercept, CONFIDENT[-1], VETO[-1], 0.0, 0.9)
     return best[1]
+
+
+def backend_own(names: str | None, cache: Path | None) -> dict[str, dict[str, float]]:
+    """Each other backend's own log-odds of the sense rows (kept beside --cache)."""
+    if names is None:
+        from mtcheck.embeddings.backends import cpu_supports_bf16
+
+        names = "onnx-int8" + (",torch-bf16" if cpu_supports_bf16() else "")
+    result = {}
+    for name in [n for n in names.split(",") if n and n != "none"]:
+        path = cache.with_name(f"{cache.name}.{name}") if cache else None
+        if path and path.is_file():
+            result[name] = pickle.loads(path.read_bytes())
+            continue
+        result[name] = collect_backend_own(name)
+        if path:
+            path.write_bytes(pickle.dumps(result[name]))
+    return result
 
 
 def cross_validate(hits: list[Hit], precision: float, folds: int) -> dict:
@@ -183,6 +247,9 @@ def main(argv=None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--cache", type=Path, help="keep the measured hits in this pickle (outside the repo) and reuse it")
     parser.add_argument("--output", type=Path, default=CALIBRATION_FILE)
+    parser.add_argument("--backends", default=None,
+                        help="comma-separated backends whose decisions must agree with torch (default: onnx-int8, "
+                             "and torch-bf16 where the CPU has it; 'none' to skip)")
     args = parser.parse_args(argv)
     if args.cache and args.cache.is_file():
         hits = pickle.loads(args.cache.read_bytes())
@@ -192,7 +259,8 @@ def main(argv=None) -> int:
             args.cache.write_bytes(pickle.dumps(hits))
     labelled = [h for h in hits if h.label is not None]
     print(f"{len(hits)} hits ({sum(h.source == 'pages' for h in hits)} on pages), {len(labelled)} labelled")
-    model = fit(hits, args.precision)
+    others = [with_backend(hits, own) for own in backend_own(args.backends, args.cache).values()]
+    model = fit(hits, args.precision, others)
     p = decide(hits, model)
     for source in ("pages", "sense"):
         pr, rc, tp, fp, pos = scores(hits, p, model.threshold, source)
