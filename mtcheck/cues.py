@@ -53,7 +53,6 @@ _QUOTES = "\"'“”‘’«»「」"
 _WORD = re.compile(r"[a-z][a-z'-]+")
 BRAND_WORDS_CAP = 3
 NAMES_CAP = 3
-ERRORS_CAP = 3
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,9 @@ class Cues:
             "names_in_document": float(min(self.names_in_document, NAMES_CAP)),
             "literal_words": 1.0 if self.literal_words else 0.0,
             "metalinguistic": 1.0 if self.metalinguistic else 0.0,
-            "errors_in_document": float(min(self.errors_in_document, ERRORS_CAP)),
+            # present or not: one calque already shows the text is literal MT, and a count
+            # would let a long garbled page outweigh an occurrence's own literal evidence
+            "errors_in_document": 1.0 if self.errors_in_document else 0.0,
         }
 
     def describe(self) -> tuple[str, ...]:

@@ -205,14 +205,14 @@ def test_shipped_document_model_loads():
     assert model is not None and 0.0 < model.threshold < 1.0 and 0.0 <= model.carry <= 1.0
 
 
-def test_other_literal_mistranslations_in_the_document_are_a_capped_cue():
+def test_other_literal_mistranslations_in_the_document_are_a_present_or_absent_cue():
     assert find_cues(_candidate("The millet phone.")).features()["errors_in_document"] == 0.0
     cues = find_cues(SenseCandidate(
         segment=Segment(id="1", target="The millet phone.", file="doc.txt", line=1), start=4, end=10, entry=MILLET,
         sentence="The millet phone.", context="", replacement="Xiaomi", approved_elsewhere=0, related_names=0,
         errors_in_document=7,
     ))
-    assert cues.features()["errors_in_document"] == 3.0
+    assert cues.features()["errors_in_document"] == 1.0
     assert "7 other literal mistranslation(s) in the document" in cues.describe()
 
 

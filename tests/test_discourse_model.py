@@ -15,9 +15,11 @@ from mtcheck.cli import main
 pytestmark = pytest.mark.model
 
 # The weak lines use the bare word: "millet bracelet" and the like are glossary entries of
-# their own (products.csv) and need no sense gate.
+# their own (products.csv) and need no sense gate. No line has an unambiguous mistranslation
+# ("millet 6" is one): that alone is evidence for every occurrence (the errors-in-document cue),
+# and the test is about the document step.
 CONFIDENT_AND_WEAK = "\n".join([
-    "Millet chairman Lei Jun released the millet 6 smartphone at a launch in Beijing.",
+    "Millet chairman Lei Jun released a new phone at a launch in Beijing.",
     "The millet booth was crowded.",
     "A millet counter is cheap.",
     "Our millet stand is here.",
@@ -43,9 +45,8 @@ def test_one_confident_occurrence_carries_the_weak_ones_in_the_cli(tmp_path):
     result = CliRunner().invoke(main, ["check", str(path), "--select", "GL001", "--format", "json"])
     assert result.exit_code == 1, result.output
     findings = json.loads(result.output)["findings"]
-    # "millet 6" on line 1 is a glossary entry of its own (products.csv), found without the gate.
     millets = sorted((f["line"], f["text"]) for f in findings if f["text"].lower().split()[0] == "millet")
-    assert [line for line, _ in millets] == [1, 1, 2, 3, 4]
+    assert [line for line, _ in millets] == [1, 2, 3, 4]
     carried = [f for f in findings if f["line"] in (2, 3, 4)]
     assert any(any(e.startswith("one sense per discourse") for e in f["evidence"]) for f in carried)
 
