@@ -104,8 +104,9 @@ def collect_pages(pages: Path) -> list[Hit]:
     return hits
 
 
-def collect_backend_own(backend: str) -> dict[str, float]:
-    """The combiner's own log-odds of every dev sense row under another embedding backend."""
+def measure_sense_rows(backend: str = "torch") -> list[tuple]:
+    """(row, candidate, own log-odds) of every dev sense row the glossary reaches, measured by
+    the combiner with the given embedding backend."""
     from sense_data import bench_glossary, load_rows, marked_candidates
 
     from mtcheck.embeddings.gate import EmbeddingSenseGate
@@ -117,7 +118,12 @@ def collect_backend_own(backend: str) -> dict[str, float]:
     kept = [row for row in rows if row.id in candidates]
     gate = EmbeddingSenseGate.from_options(CheckOptions(backend=backend), glossary)
     measured = gate.own_logits([candidates[row.id] for row in kept])
-    return {row.id: own for row, (_, _, own) in zip(kept, measured)}
+    return [(row, candidates[row.id], own) for row, (_, _, own) in zip(kept, measured)]
+
+
+def collect_backend_own(backend: str) -> dict[str, float]:
+    """The combiner's own log-odds of every dev sense row under another embedding backend."""
+    return {row.id: own for row, _, own in measure_sense_rows(backend)}
 
 
 def with_backend(hits: list[Hit], own: dict[str, float]) -> list[Hit]:
@@ -137,20 +143,9 @@ def stable_across_backends(reference: np.ndarray, others: list[np.ndarray], thre
 
 
 def collect_sense_rows() -> list[Hit]:
-    from sense_data import bench_glossary, load_rows, marked_candidates
-
-    from mtcheck.embeddings.gate import EmbeddingSenseGate
-    from mtcheck.options import CheckOptions
-
-    glossary = bench_glossary()
-    rows = load_rows(split="dev")
-    candidates = marked_candidates(rows, glossary)
-    kept = [row for row in rows if row.id in candidates]
-    gate = EmbeddingSenseGate.from_options(CheckOptions(), glossary)
-    measured = gate.own_logits([candidates[row.id] for row in kept])
     hits = []
-    for row, (_, _, own) in zip(kept, measured):
-        cues = find_cues(candidates[row.id])
+    for row, candidate, own in measure_sense_rows():
+        cues = find_cues(candidate)
         hits.append(Hit("sense", row.id, (row.id,), own, tuple(cues.features().values()), cues.veto, cues.defines_word, int(row.positive)))
     return hits
 
