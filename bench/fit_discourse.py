@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from pages import DEFAULT_PAGES, line_offsets, overlaps, read_gold  # noqa: E402
 
 from mtcheck.cues import FEATURES, find_cues  # noqa: E402
-from mtcheck.discourse import CALIBRATION_FILE, DocumentModel, Judged, clip_logit, document_logits  # noqa: E402
+from mtcheck.discourse import CALIBRATION_FILE, DocumentModel, Judged, clip_logit, document_logits, effective_features  # noqa: E402
 
 CONFIDENT = (1.0, 1.5, 2.0, 3.0)
 VETO = (-8.0, -5.0, -3.0, -2.0)
@@ -150,11 +150,24 @@ def collect_sense_rows() -> list[Hit]:
     return hits
 
 
+# Cues measured and shown as evidence but left out of the fitted layer (weight 0):
+# "names in the document" taught the layer that a company-rich text means the name, which a
+# clean article about companies contradicts ("the association with shopping" in a Singles'
+# Day report); the errors-in-document cue carries the document's evidence instead, and
+# leave-pages-out recall is the same without it with no false alarm (P 1.000, R 0.982).
+UNFITTED = ("names_in_document",)
+
+
+def _fitted(features: dict[str, float]) -> dict[str, float]:
+    return {name: (0.0 if name in UNFITTED else value) for name, value in features.items()}
+
+
 def fit_layer(hits: list[Hit]) -> tuple[float, dict[str, float], float]:
     from sklearn.linear_model import LogisticRegression
 
     labelled = [h for h in hits if h.label is not None]
-    X = np.array([[clip_logit(h.own), *h.features] for h in labelled])
+    X = np.array([[clip_logit(h.own), *_fitted(effective_features(dict(zip(FEATURES, h.features)), h.veto)).values()]
+                  for h in labelled])
     y = np.array([h.label for h in labelled])
     model = LogisticRegression(C=C, max_iter=5000).fit(X, y)
     coef = model.coef_[0]

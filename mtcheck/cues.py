@@ -110,6 +110,9 @@ class Cues:
 
 
 FEATURES = tuple(Cues().features())
+# Cues about the whole document, not the sentence: like the document step, they do not
+# raise an occurrence whose own sentence vetoes the name (food and farming words, "means").
+DOCUMENT_FEATURES = ("names_in_document", "errors_in_document")
 
 
 def model_after(text: str, end: int) -> str:

@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Hashable, Mapping, Sequence
 
+from .cues import DOCUMENT_FEATURES
+
 # Fitted with the token combiner of the embedding gate, so it ships beside its calibration.
 CALIBRATION_FILE = Path(__file__).parent / "embeddings" / "document_calibration.json"
 LOGIT_LIMIT = 8.0
@@ -102,14 +104,23 @@ class Judged:
     defines_word: bool = False  # the occurrence defines the word ("Xiaomi means 'millet'")
 
 
+def effective_features(features: Mapping[str, float], veto: str) -> Mapping[str, float]:
+    """The cues the layer weighs: without the document-wide ones when the sentence vetoes."""
+    if not veto:
+        return features
+    return {name: (0.0 if name in DOCUMENT_FEATURES else value) for name, value in features.items()}
+
+
 def document_logits(judged: Sequence[Judged], model: DocumentModel) -> tuple[list[float], list[Carried]]:
     """Each occurrence's log-odds with its cues, and after the document step. Defining the
     word ("Xiaomi means millet", the word in quotes) keeps an occurrence below the
-    threshold outright: no cue or document can make it a finding."""
+    threshold outright: no cue or document can make it a finding. An occurrence whose
+    sentence vetoes the name ("a farm that grows millet") gets no document-wide cues, as it
+    gets no carry from the document step."""
     below = logit_of(model.threshold) - 0.01
     with_cues = []
     for item in judged:
-        logit = model.cue_logit(item.own, item.features)
+        logit = model.cue_logit(item.own, effective_features(item.features, item.veto))
         with_cues.append(min(logit, below) if item.defines_word else logit)
     occurrences = [Occurrence(item.group, logit, item.veto, bool(item.features.get("metalinguistic")))
                    for item, logit in zip(judged, with_cues)]

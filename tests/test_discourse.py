@@ -227,3 +227,15 @@ def test_the_document_counts_distinct_unambiguous_mistranslations_only():
     assert Document(segments, context).unambiguous_errors == 2  # Hongmi once, the code once; millet and apple are gated
     clean = [Segment(id="1", target="We ate millet porridge and an apple.", file="doc.txt", line=1)]
     assert Document(clean, context).unambiguous_errors == 0
+
+
+def test_a_vetoed_sentence_gets_no_document_wide_cues():
+    """"A farm that grows millet" in a garbled page: the calques elsewhere in the document
+    do not raise it, as the document step does not carry it."""
+    model = DocumentModel(own=1.0, cue_weights={"errors_in_document": 4.0, "names_in_document": 1.0, "brand_words": 0.5},
+                          intercept=0.0, confident=2.0, veto=-8.0, carry=1.0, threshold=0.5)
+    features = {"errors_in_document": 1.0, "names_in_document": 2.0, "brand_words": 1.0}
+    judged = [Judged("a", -1.0, features, "food/farming words (farming)"), Judged("b", -1.0, features, "")]
+    with_cues, _ = document_logits(judged, model)
+    assert with_cues[0] == pytest.approx(-0.5)  # own and the sentence's brand word only
+    assert with_cues[1] == pytest.approx(5.5)
