@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from pages import DEFAULT_PAGES, line_offsets, overlaps, read_gold  # noqa: E402
 
 from mtcheck.cues import FEATURES, find_cues  # noqa: E402
-from mtcheck.discourse import CALIBRATION_FILE, DocumentModel, Judged, clip_logit, document_logits, effective_features  # noqa: E402
+from mtcheck.discourse import CALIBRATION_FILE, DocumentModel, Judged, clip_logit, document_logits, effective_features, zeroed  # noqa: E402
 
 CONFIDENT = (1.0, 1.5, 2.0, 3.0)
 VETO = (-8.0, -5.0, -3.0, -2.0)
@@ -158,15 +158,11 @@ def collect_sense_rows() -> list[Hit]:
 UNFITTED = ("names_in_document",)
 
 
-def _fitted(features: dict[str, float]) -> dict[str, float]:
-    return {name: (0.0 if name in UNFITTED else value) for name, value in features.items()}
-
-
 def fit_layer(hits: list[Hit]) -> tuple[float, dict[str, float], float]:
     from sklearn.linear_model import LogisticRegression
 
     labelled = [h for h in hits if h.label is not None]
-    X = np.array([[clip_logit(h.own), *_fitted(effective_features(dict(zip(FEATURES, h.features)), h.veto)).values()]
+    X = np.array([[clip_logit(h.own), *zeroed(effective_features(dict(zip(FEATURES, h.features)), h.veto), UNFITTED).values()]
                   for h in labelled])
     y = np.array([h.label for h in labelled])
     model = LogisticRegression(C=C, max_iter=5000).fit(X, y)

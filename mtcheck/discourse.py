@@ -104,11 +104,14 @@ class Judged:
     defines_word: bool = False  # the occurrence defines the word ("Xiaomi means 'millet'")
 
 
+def zeroed(features: Mapping[str, float], names: Sequence[str]) -> dict[str, float]:
+    """The features with those named set to 0.0 (the others as they are)."""
+    return {name: (0.0 if name in names else value) for name, value in features.items()}
+
+
 def effective_features(features: Mapping[str, float], veto: str) -> Mapping[str, float]:
     """The cues the layer weighs: without the document-wide ones when the sentence vetoes."""
-    if not veto:
-        return features
-    return {name: (0.0 if name in DOCUMENT_FEATURES else value) for name, value in features.items()}
+    return zeroed(features, DOCUMENT_FEATURES) if veto else features
 
 
 def document_logits(judged: Sequence[Judged], model: DocumentModel) -> tuple[list[float], list[Carried]]:
