@@ -103,7 +103,7 @@ def concurrent(count: int, thread_args: list[str], cache: Path, at_once: bool = 
 
 
 DENSE_SCRIPT = r"""
-import json, sys, time
+import hashlib, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from dense import dense_lines
 from mtcheck.context import Document
@@ -145,18 +145,24 @@ def timed(kind, method, distinct):
 document = Document(segments, context)
 candidates = sum(1 for s in segments for h in document.hits[s.id] if h.kind == "wrong" and document.entry(h).ambiguous)
 before = baseline()
-encode, encode_spans = backend.encode, backend.encode_spans
-backend.encode = timed("sentence-level", encode, len)  # the gate's passes only, not the baselines
-backend.encode_spans = timed("spans", encode_spans, lambda spans: len({text for text, _, _ in spans}))
+originals = {name: getattr(backend, name) for name in ("encode", "encode_spans", "encode_spans_and_texts") if hasattr(backend, name)}
+backend.encode = timed("sentence-level", originals["encode"], len)  # the gate's passes only, not the baselines
+for name in ("encode_spans", "encode_spans_and_texts"):  # the second also gives its texts' sentence vectors
+    if name in originals:
+        setattr(backend, name, timed("spans", originals[name], lambda spans: len({text for text, _, _ in spans})))
 embedded = gate.encoder.embedded
 result = run_checks(segments, context=context)
 split = {kind: (round(spent[kind], 2), passes[kind]) for kind in spent}
-backend.encode, backend.encode_spans = encode, encode_spans
+for name, method in originals.items():
+    setattr(backend, name, method)
+findings = hashlib.sha256(repr([(f.segment, f.rule, f.start, f.end, round(f.confidence, 4), f.fix.replacement if f.fix else None)
+                                for f in result.findings]).encode()).hexdigest()[:16]
 after = baseline()
 from mtcheck.embeddings.threads import thread_limit
 print(json.dumps({"segments": count, "sentences": len(sentences), "candidates": candidates, "reported": sum(1 for f in result.findings if f.rule == "GL001"),
                   "embedded": gate.encoder.embedded - embedded, "embed_s": result.timings.get("embed", 0.0),
-                  "baseline_s": (before + after) / 2, "baseline_before_s": before, "baseline_after_s": after, "threads": thread_limit(), "split": split}))
+                  "baseline_s": (before + after) / 2, "baseline_before_s": before, "baseline_after_s": after, "threads": thread_limit(), "split": split,
+                  "pooled": gate.encoder.pools_texts, "findings_digest": findings}))
 """
 
 
@@ -201,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"embed stage {r['embed_s']:.1f} s, the unique sentences once {r['baseline_s']:.1f} s "
                 f"({r['baseline_before_s']:.1f} before, {r['baseline_after_s']:.1f} after): "
                 f"ratio {r['embed_s'] / r['baseline_s']:.2f} (target <= 1.5). Of the embed stage: "
-                + "; ".join(f"{kind} {seconds:.1f} s for {texts} distinct texts" for kind, (seconds, texts) in r["split"].items()))
+                + "; ".join(f"{kind} {seconds:.1f} s for {texts} distinct texts" for kind, (seconds, texts) in r["split"].items())
+                + (" (the span runs also give their texts' sentence vectors)" if r["pooled"] else "")
+                + f". Findings digest {r['findings_digest']}.")
         if "concurrent" in wanted:
             run([EXAMPLE], cache)  # fill the cache once
             n = args.concurrent

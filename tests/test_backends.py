@@ -296,3 +296,63 @@ def test_onnx_int8_spans_of_one_text_share_its_run(spec, onnx_folder, monkeypatc
     monkeypatch.setattr(backend, "_run", lambda texts: runs.extend(texts) or run(texts))
     assert np.array_equal(backend.encode_spans(ordered), alone)
     assert len(runs) == 2
+
+
+# ---------------------------------------------------------------- sentence vectors from span runs
+
+
+class _Module:
+    def __init__(self, **attributes):
+        self.__dict__.update(attributes)
+
+
+def _modules(*names_and_attributes):
+    return [type(name, (_Module,), {})(**attributes) for name, attributes in names_and_attributes]
+
+
+@pytest.mark.parametrize("modules, expected", [
+    ((("Transformer", {}), ("Pooling", {"pooling_mode": "mean"}), ("Normalize", {})), True),
+    ((("Transformer", {}), ("Pooling", {"pooling_mode": "mean"})), True),
+    ((("Transformer", {}), ("Pooling", {"pooling_mode": "cls"}), ("Normalize", {})), False),
+    ((("Transformer", {}), ("Pooling", {"pooling_mode": "mean"}), ("Dense", {}), ("Normalize", {})), False),
+    ((("Transformer", {"do_lower_case": True}), ("Pooling", {"pooling_mode": "mean"})), False),
+    ((("Transformer", {}), ("Pooling", {"pooling_mode": "mean", "include_prompt": False})), False),
+    ((("Transformer", {}), ("Pooling", {"get_pooling_mode_str": lambda: "mean"})), True),
+])
+def test_only_a_plain_mean_pooled_model_pools_from_span_runs(modules, expected):
+    from mtcheck.embeddings.encoder import mean_pooled
+
+    assert mean_pooled(_modules(*modules)) is expected
+
+
+def test_torch_sentence_vectors_from_span_runs_match_encode(reference):
+    import numpy as np
+
+    backend, sentences, spans = reference
+    assert backend.pools_texts
+    vectors, pooled = backend.encode_spans_and_texts(SPANS)
+    assert np.array_equal(vectors, spans)
+    assert set(pooled) == {text for text, _, _ in SPANS}
+    for text, vector in pooled.items():
+        assert vector.dtype == np.float32
+        assert np.abs(vector - sentences[SENTENCES.index(text)]).max() < 1e-6  # float rounding only
+
+
+def test_onnx_int8_sentence_vectors_from_span_runs_are_encodes(spec, onnx_folder):
+    import numpy as np
+
+    from mtcheck.embeddings import backends
+
+    backend = backends.OnnxInt8Backend(spec, onnx_folder)
+    vectors, pooled = backend.encode_spans_and_texts(SPANS)
+    assert np.array_equal(vectors, backend.encode_spans(SPANS))
+    texts = list(pooled)
+    assert np.array_equal(np.stack([pooled[text] for text in texts]), backend.encode(texts))  # bit for bit
+
+
+def test_bf16_does_not_pool_from_span_runs(spec):
+    from mtcheck.embeddings import backends
+
+    if not backends.cpu_supports_bf16():
+        pytest.skip("this CPU has no native bfloat16")
+    assert backends.TorchBF16Backend(spec).pools_texts is False

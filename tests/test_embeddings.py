@@ -172,6 +172,49 @@ def test_encoder_caches_spans_separately_from_texts():
     assert encoder.known(spans=spans) and not encoder.known(texts=["Millet sold phones."])
 
 
+class PoolingBackend(FakeBackend):
+    """A FakeBackend whose span runs also give their texts' sentence vectors."""
+
+    pools_texts = True
+
+    def encode_spans_and_texts(self, spans):
+        vectors = self.encode_spans(spans)
+        return vectors, {text: self._vector(text) for text, _, _ in spans}
+
+
+def test_encoder_keeps_the_sentence_vectors_of_span_runs():
+    backend = PoolingBackend()
+    encoder = Encoder(backend, progress=False)
+    texts = ["Millet sold phones.", "Farmers grow millet.", "A third sentence."]
+    encoder.encode(texts[2:])  # embedded before: keeps its vector
+    spans = [(texts[0], 0, 6), (texts[1], 13, 19), (texts[2], 2, 7)]
+    assert encoder.pools_texts and encoder.missing(texts, spans) == 3  # each text once, with its span
+    encoder.encode_spans(spans)
+    calls = len(backend.calls)
+    vectors = encoder.encode(texts)
+    assert len(backend.calls) == calls  # no further model run
+    assert np.array_equal(vectors, np.stack([backend._vector(text) for text in texts]))
+    assert encoder.missing(texts, spans) == 0
+
+
+def test_encoder_without_pooling_counts_texts_and_spans_apart():
+    encoder = Encoder(FakeBackend(), progress=False)
+    spans = [("Millet sold phones.", 0, 6)]
+    assert not encoder.pools_texts and encoder.missing(["Millet sold phones."], spans) == 2
+    encoder.encode_spans(spans)
+    assert not encoder.known(texts=["Millet sold phones."])
+
+
+def test_encoder_returns_every_vector_of_a_call_larger_than_its_store(monkeypatch):
+    from mtcheck.embeddings import encoder as encoder_module
+
+    monkeypatch.setattr(encoder_module, "MAX_CACHED", 4)
+    backend = FakeBackend()
+    texts = [f"text {i}" for i in range(10)]
+    vectors = Encoder(backend, progress=False).encode(texts)
+    assert np.array_equal(vectors, np.stack([backend._vector(text) for text in texts]))
+
+
 def test_encoder_progress_bar_on_long_runs(capsys):
     backend = FakeBackend()
     vectors = Encoder(backend, progress=True, batch_size=16).encode([f"text {i}" for i in range(300)])
@@ -406,15 +449,17 @@ def test_broken_calibration_is_a_clear_error(tmp_path, content):
     assert calibration_module.CALIBRATION_FILE.name == "sense_gate_calibration.json"
 
 
-def test_one_progress_bar_over_sentences_and_spans(monkeypatch):
-    bars = []
+@pytest.fixture
+def bars(monkeypatch):
+    """The encoder's progress bars, as [total, advanced] each."""
+    recorded = []
 
     class Recorder:
         def __init__(self, total, enabled):
-            bars.append([total, 0])
+            recorded.append([total, 0])
 
         def __enter__(self):
-            return lambda done: bars[-1].__setitem__(1, bars[-1][1] + done)
+            return lambda done: recorded[-1].__setitem__(1, recorded[-1][1] + done)
 
         def __exit__(self, *exc):
             return None
@@ -422,6 +467,10 @@ def test_one_progress_bar_over_sentences_and_spans(monkeypatch):
     from mtcheck.embeddings import encoder as encoder_module
 
     monkeypatch.setattr(encoder_module, "_progress", Recorder)
+    return recorded
+
+
+def test_one_progress_bar_over_sentences_and_spans(bars):
     encoder = Encoder(FakeBackend(), progress=True, batch_size=4)
     texts = [f"text {i}" for i in range(30)]
     spans = [(f"span text {i}", 0, 4) for i in range(20)]
@@ -431,6 +480,19 @@ def test_one_progress_bar_over_sentences_and_spans(monkeypatch):
         encoder.encode_spans(spans)
     assert bars == [[50, 50]]  # one bar, filled once, never restarted
     assert encoder.missing(texts, spans) == 0
+
+
+def test_one_full_bar_when_span_runs_give_the_sentence_vectors(bars):
+    backend = PoolingBackend()
+    encoder = Encoder(backend, progress=True, batch_size=4)
+    windows = [f"segment {i}" for i in range(20)]
+    texts = windows + [f"context {i}" for i in range(10)]
+    spans = [(text, 0, 7) for text in windows]
+    with encoder.stage(encoder.missing(texts, spans)):
+        encoder.encode_spans(spans)  # spans first, as the gate does
+        encoder.encode(texts)
+    assert bars == [[30, 30]]
+    assert sum(len(call) for call in backend.calls) == 30  # 20 windows (spans) + 10 contexts
 
 
 def test_encoder_bar_is_the_runs_embedding_stage_on_the_shared_board():

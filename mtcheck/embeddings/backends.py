@@ -73,6 +73,9 @@ class TorchBF16Backend(TorchBackend):
             )
         super().__init__(spec)
         self.model.to(torch.bfloat16)
+        # encode() pools in bfloat16 and the span runs pool in float32: the two would give
+        # one text two different vectors, so sentences are always embedded by encode().
+        self.pools_texts = False
 
     def encode(self, texts: Sequence[str]):
         import numpy as np
@@ -199,6 +202,7 @@ class OnnxInt8Backend:
     name = "onnx-int8"
     cache_tag = f"onnx-int8-f{ONNX_FORMAT}"  # exemplar vectors cached by a gate (see gate._prepare)
     supports_spans = True
+    pools_texts = True  # encode() pools the same single-text run that encode_spans() makes
 
     def __init__(self, spec: ModelSpec, folder: Path | None = None):
         ort = _require_onnxruntime()
@@ -259,13 +263,24 @@ class OnnxInt8Backend:
     def encode_spans(self, spans: Sequence[Span]):
         """Per view, the mean of the tokens overlapping text[start:end] (the whole text when
         truncation cut the span off), L2-normalised: as TorchBackend.encode_spans."""
+        return self._span_runs(spans, with_texts=False)[0]
+
+    def encode_spans_and_texts(self, spans: Sequence[Span]):
+        """encode_spans(spans), and {text: encode([text])[0]} for the spans' texts, from the
+        same runs (bit for bit: each text runs alone either way)."""
+        return self._span_runs(spans, with_texts=True)
+
+    def _span_runs(self, spans: Sequence[Span], with_texts: bool):
         import numpy as np
 
         out = None
+        sentences = {}
         last_text, last_run = None, None
         for index, (text, start, end) in enumerate(spans):  # one text per run: see _run
             if text != last_text:  # consecutive spans of one text (the hits of a segment) share its run
                 last_text, last_run = text, self._run([text])
+                if with_texts and text not in sentences:
+                    sentences[text] = _mean_pool(last_run[2][-1], last_run[0].astype(np.float32))[0]
             mask, offsets, hidden = last_run
             starts = np.array([[start]])
             ends = np.array([[end]])
@@ -275,7 +290,7 @@ class OnnxInt8Backend:
             pooled = np.stack([_mean_pool(view, inside) for view in views], axis=1)
             out = np.empty((len(spans), *pooled.shape[1:]), dtype=np.float32) if out is None else out
             out[index] = pooled[0]
-        return out if out is not None else np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)
+        return (out if out is not None else np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)), sentences
 
 
 def _mean_pool(hidden, weights):

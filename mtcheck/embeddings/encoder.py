@@ -51,6 +51,10 @@ class Backend(Protocol):
     Optional `encode_spans(spans)`: float32 array (len(spans), len(SPAN_VIEWS), hidden),
     the contextual token vectors of text[start:end] per view, each L2-normalised; a
     backend without it (or with `supports_spans` false) gets the sentence-level gate.
+    Optional `encode_spans_and_texts(spans)` (with `pools_texts` true): the same array,
+    and {text: its sentence vector} for the spans' texts, pooled from the same model run
+    as the model's own head pools them (encode(texts) gives the same vectors), so that a
+    text the gate needs both ways (a one-sentence segment is its hit's window) runs once.
     """
 
     name: str
@@ -72,6 +76,7 @@ class TorchBackend:
         first = self.model[0] if len(self.model) else None
         tokenizer = getattr(self.model, "tokenizer", None)
         self.supports_spans = hasattr(first, "auto_model") and bool(getattr(tokenizer, "is_fast", False))
+        self.pools_texts = self.supports_spans and mean_pooled(self.model)
 
     def encode(self, texts: Sequence[str]):
         import numpy as np
@@ -82,6 +87,18 @@ class TorchBackend:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_spans(self, spans: Sequence[Span]):
+        return self._span_runs(spans, with_texts=False)[0]
+
+    def encode_spans_and_texts(self, spans: Sequence[Span]):
+        """encode_spans(spans), and the sentence vector of each of the spans' texts from
+        the same runs: the mean of the last layer over the attention mask, L2-normalised,
+        which is what the model's Pooling and Normalize modules compute (see mean_pooled;
+        it matches encode() to float rounding, about 1e-8)."""
+        if not self.pools_texts:
+            raise ModelError(f"model {self.spec.name!r} does not pool its sentence vectors as a plain mean", hint="use encode() for its texts")
+        return self._span_runs(spans, with_texts=True)
+
+    def _span_runs(self, spans: Sequence[Span], with_texts: bool):
         import numpy as np
         import torch
 
@@ -94,7 +111,7 @@ class TorchBackend:
         for index, (text, _, _) in enumerate(spans):
             spans_of.setdefault(text, []).append(index)
         texts = sorted(spans_of, key=len)
-        order, rows = [], []
+        order, rows, sentences = [], [], {}
         for i in range(0, len(texts), SPAN_BATCH_SIZE):
             batch = texts[i:i + SPAN_BATCH_SIZE]
             encoded = self.model.tokenizer(
@@ -105,6 +122,11 @@ class TorchBackend:
             encoded = encoded.to(self.model.device)
             with torch.inference_mode():
                 hidden = transformer(**encoded, output_hidden_states=True).hidden_states
+            attention = encoded["attention_mask"].cpu()
+            if with_texts:
+                mask = attention[:, :, None].float()
+                pooled = (hidden[-1].float().cpu() * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+                sentences.update(zip(batch, torch.nn.functional.normalize(pooled, dim=-1).numpy()))
             views = torch.stack([torch.stack([hidden[layer] for layer in view]).mean(0) for view in SPAN_VIEWS], dim=1).float().cpu()
             members = [(row, index) for row, text in enumerate(batch) for index in spans_of[text]]
             of_text = torch.tensor([row for row, _ in members])  # each span's text, as a row of the batch
@@ -113,16 +135,31 @@ class TorchBackend:
             offsets = offsets[of_text]
             inside = (offsets[:, :, 0] < ends) & (offsets[:, :, 1] > starts) & (offsets[:, :, 1] > offsets[:, :, 0])
             # A span cut off by truncation falls back to the whole text.
-            inside = torch.where(inside.any(dim=1, keepdim=True), inside, encoded["attention_mask"].cpu().bool()[of_text])
+            inside = torch.where(inside.any(dim=1, keepdim=True), inside, attention.bool()[of_text])
             weights = inside.float()[:, None, :, None]  # (spans, 1, tokens, 1)
             pooled = (views[of_text] * weights).sum(dim=2) / weights.sum(dim=2)
             rows.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
             order.extend(index for _, index in members)
         if not rows:
-            return np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)
+            return np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32), sentences
         vectors = np.empty((len(spans), *rows[0].shape[1:]), dtype=np.float32)
         vectors[order] = np.concatenate(rows)
-        return vectors
+        return vectors, {text: np.asarray(vector, dtype=np.float32) for text, vector in sentences.items()}
+
+
+def mean_pooled(model) -> bool:
+    """Does the sentence-transformers `model` pool its sentence vector as the plain mean of
+    the transformer's last layer over the attention mask (then, optionally, L2-normalise)?
+    Only then can a sentence vector come from a run that keeps the hidden states (texts
+    the transformer sees as they are: no lower-casing by the module, no prompt to drop)."""
+    names = [type(module).__name__ for module in model]
+    if names not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+        return False
+    pooling = model[1]
+    mode = getattr(pooling, "pooling_mode", None)
+    if mode is None and hasattr(pooling, "get_pooling_mode_str"):
+        mode = pooling.get_pooling_mode_str()
+    return mode == "mean" and getattr(pooling, "include_prompt", True) and not getattr(model[0], "do_lower_case", False)
 
 
 _FACTORIES: dict[str, Callable[[ModelSpec], Backend]] = {"torch": TorchBackend}
@@ -193,9 +230,18 @@ class Encoder:
     def known(self, texts: Iterable[str] = (), spans: Iterable[Span] = ()) -> bool:
         return all(text in self._texts for text in texts) and all(span in self._spans for span in spans)
 
+    @property
+    def pools_texts(self) -> bool:
+        """Does the backend give the sentence vectors of the texts it runs for spans?"""
+        return self.supports_spans and hasattr(self.backend, "encode_spans_and_texts") and bool(getattr(self.backend, "pools_texts", False))
+
     def missing(self, texts: Iterable[str] = (), spans: Iterable[Span] = ()) -> int:
-        """How many distinct texts and spans are not embedded yet."""
-        return sum(text not in self._texts for text in dict.fromkeys(texts)) + sum(tuple(span) not in self._spans for span in dict.fromkeys(map(tuple, spans)))
+        """How many distinct texts and spans are not embedded yet (a text that is also the
+        text of a missing span is counted once, with the span, when the backend pools it
+        from that run: embed the spans first, as the gate does)."""
+        spans = [span for span in dict.fromkeys(map(tuple, spans)) if span not in self._spans]
+        pooled = {text for text, _, _ in spans} if self.pools_texts else set()
+        return sum(text not in self._texts and text not in pooled for text in dict.fromkeys(texts)) + len(spans)
 
     @contextmanager
     def stage(self, total: int):
@@ -217,21 +263,36 @@ class Encoder:
 
     def encode_spans(self, spans: Sequence[Span]):
         """A (len(spans), views, hidden) float32 array of contextual token vectors."""
-        return self._lookup([tuple(span) for span in spans], self._spans, lambda part: self.backend.encode_spans(part))
+        embed = self._spans_and_texts if self.pools_texts else self.backend.encode_spans
+        return self._lookup([tuple(span) for span in spans], self._spans, embed)
+
+    def _spans_and_texts(self, spans: list[Span]):
+        """The backend's span vectors; the sentence vectors of their texts from the same runs
+        are kept for encode() (a text embedded before keeps its vector)."""
+        vectors, texts = self.backend.encode_spans_and_texts(spans)
+        for text, vector in texts.items():
+            self._texts.setdefault(text, vector)
+        _trim(self._texts)
+        return vectors
 
     def _lookup(self, keys: list, store: dict, embed: Callable):
         import numpy as np
 
-        missing = [key for key in dict.fromkeys(keys) if key not in store]
+        # The vectors are taken before and as they are embedded, not read back from the
+        # store, which drops its oldest half beyond MAX_CACHED while a large call runs.
+        found = {key: store[key] for key in dict.fromkeys(keys) if key in store}
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
         if missing:
-            self._embed(missing, store, embed)
+            found.update(self._embed(missing, store, embed))
         if not keys:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([store[key] for key in keys])
+        return np.stack([found[key] for key in keys])
 
-    def _embed(self, keys: list, store: dict, embed: Callable) -> None:
+    def _embed(self, keys: list, store: dict, embed: Callable) -> dict:
+        """Embed `keys` into `store`; their vectors."""
         started = time.perf_counter()
         chunk = self.batch_size * 4
+        fresh = {}
         with self.stage(len(keys)):
             advance = self._advance or (lambda done: None)
             for i in range(0, len(keys), chunk):
@@ -239,13 +300,20 @@ class Encoder:
                 vectors = embed(part)
                 if len(vectors) != len(part):
                     raise ModelError(f"backend {self.backend.name!r} returned {len(vectors)} vectors for {len(part)} inputs")
+                fresh.update(zip(part, vectors))
                 store.update(zip(part, vectors))
                 advance(len(part))
-        if len(store) > MAX_CACHED:
-            for key in list(store)[: len(store) // 2]:
-                del store[key]
+        _trim(store)
         self.embedded += len(keys)
         self.seconds += time.perf_counter() - started
+        return fresh
+
+
+def _trim(store: dict) -> None:
+    """Drop the oldest half of an Encoder's vectors beyond MAX_CACHED."""
+    if len(store) > MAX_CACHED:
+        for key in list(store)[: len(store) // 2]:
+            del store[key]
 
 
 class _progress:

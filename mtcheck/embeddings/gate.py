@@ -149,9 +149,12 @@ class EmbeddingSenseGate:
         span_batch = [t.term for t in texts] + [t.name for t in texts] if self.tokens else []
         spans = {}
         with self.encoder.stage(self.encoder.missing(batch, span_batch)):
-            sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
+            # Spans first: a backend that pools sentence vectors from the span runs gives the
+            # sentence (and the sentence with the fix) of a one-sentence segment from its
+            # window's run (Encoder.pools_texts), so that text runs through the model once.
             if span_batch:
                 spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
+            sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
         documents = _document_vectors(candidates, texts, sentences)
         measurements = []
         for candidate, text in zip(candidates, texts):
