@@ -3,6 +3,7 @@ straightforward computation it replaces, on examples and on generated text."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -403,6 +404,23 @@ def test_json_report_findings_are_encoded_like_json_dumps(specs):
                 Fix((Edit(0, 3, message),), Applicability(fix)) if fix else None, tuple(evidence))
         for file, message, line, confidence, suggestions, evidence, fix in specs
     )
+    # Each finding again in another segment, at other positions: the second copy's shared
+    # parts come from FindingEncoder's caches.
+    findings += tuple(dataclasses.replace(finding, segment="s2", line=None, start=finding.start + 1, end=finding.end + 1) for finding in findings)
+    result = RunResult((), findings, "sig")
+    expected = json.dumps(result_to_dict(result, "1"), ensure_ascii=False, indent=2) + "\n"
+    assert JsonReporter().render(result, ReportContext(version="1")) == expected
+
+
+@pytest.mark.parametrize("confidences", [(1.0, 1), (0.0, -0.0), (1, True)])
+def test_json_report_keeps_confidences_that_compare_equal_apart(confidences):
+    import json
+
+    from mtcheck.models import Finding, RunResult, Severity
+    from mtcheck.reporters.base import ReportContext
+    from mtcheck.reporters.json_reporter import JsonReporter, result_to_dict
+
+    findings = tuple(Finding("GL001", "c", Severity.ERROR, "m", "1", "f", 1, 1, 0, 1, "a", confidence=value) for value in confidences)
     result = RunResult((), findings, "sig")
     expected = json.dumps(result_to_dict(result, "1"), ensure_ascii=False, indent=2) + "\n"
     assert JsonReporter().render(result, ReportContext(version="1")) == expected

@@ -62,8 +62,9 @@ class JsonReporter(Reporter):
         return "".join(self.chunks(result, context))
 
     def chunks(self, result: RunResult, context: ReportContext) -> Iterator[str]:
-        # Each finding is encoded on its own as it is written (finding_json).
-        document = result_to_dict(result, context.version, findings=(finding_json(f) for f in result.findings))
+        # Each finding is encoded on its own as it is written (FindingEncoder).
+        encoded = EncodedItems(map(FindingEncoder(), result.findings))
+        document = result_to_dict(result, context.version, findings=encoded)
         yield from report_chunks(document, end="\n")
 
 
@@ -71,30 +72,84 @@ class Encoded(str):
     """JSON text already encoded at its place in the report: written as it is."""
 
 
+class EncodedItems:
+    """The items of a list, each already encoded at its place in the report (as Encoded,
+    without a str subclass copy of each)."""
+
+    def __init__(self, items):
+        self.items = items
+
+
 # A finding object is the third level of the report: its fields are indented by six spaces.
 _FIELD, _ITEM, _CLOSE, _LIST_CLOSE = "\n      ", "\n        ", "\n    }", "\n      ]"
+_MAX_SHARED = 1 << 16  # encoded parts kept per FindingEncoder
 
 
-def finding_json(finding: Finding) -> Encoded:
+class FindingEncoder:
     """The text of finding_to_dict(finding) at its place in the report's `findings` list,
     as json.dumps(indent=2) writes it, without building the dict (a run can report
-    100k findings; tests/test_fastpaths.py compares the two)."""
+    100k findings; tests/test_fastpaths.py compares the two).
+
+    Findings share most of their text: the rule, category, severity and file, and (a
+    document repeats its mistranslations) the text, message, suggestions, confidence,
+    fix and evidence. Each shared part is encoded once per report; only the segment and
+    the positions are encoded per finding."""
+
+    def __init__(self):
+        self._heads: dict[tuple, str] = {}
+        self._tails: dict[tuple, str] = {}
+
+    def __call__(self, finding: Finding) -> str:
+        # Enum members hash in Python code: their plain _value_ goes into the keys.
+        head_key = (finding.rule, finding.category, finding.severity._value_, finding.file)
+        head = self._heads.get(head_key)
+        if head is None:
+            head = _shared(self._heads, head_key, (
+                f'{{{_FIELD}"rule": {_string(finding.rule)},{_FIELD}"category": {_string(finding.category)},'
+                f'{_FIELD}"severity": {_string(finding.severity.value)},{_FIELD}"file": {_string(finding.file)},'
+                f'{_FIELD}"segment": '))
+        fix = finding.fix
+        # The confidence by its repr: 1 and 1.0 (or 0.0 and -0.0) are equal keys but not the same text.
+        tail_key = (finding.text, finding.message, finding.suggestions, repr(finding.confidence), finding.evidence,
+                    None if fix is None else (fix.replacement, fix.applicability._value_))
+        try:
+            tail = self._tails.get(tail_key)
+        except TypeError:  # a finding built by hand with a list for a tuple: not shared
+            tail = _tail(finding)
+        if tail is None:
+            tail = _shared(self._tails, tail_key, _tail(finding))
+        line, column = finding.line, finding.column
+        return (f'{head}{_string(finding.segment)},{_FIELD}"line": {"null" if line is None else int.__repr__(line)},'
+                f'{_FIELD}"column": {"null" if column is None else int.__repr__(column)},{_FIELD}"start": {int.__repr__(finding.start)},'
+                f'{_FIELD}"end": {int.__repr__(finding.end)},{tail}')
+
+
+def _shared(store: dict, key: tuple, text: str) -> str:
+    if len(store) >= _MAX_SHARED:
+        store.clear()
+    store[key] = text
+    return text
+
+
+def _tail(finding: Finding) -> str:
+    """The fields from `text` on, and the finding's closing brace."""
     fix = finding.fix
     if fix is None:
         fix_text = "null"
     else:
         fix_text = (f'{{{_ITEM}"replacement": {_string(fix.replacement)},{_ITEM}"applicability": '
                     f'{_string(fix.applicability.value)}{_FIELD}}}')
-    return Encoded(
-        f'{{{_FIELD}"rule": {_string(finding.rule)},{_FIELD}"category": {_string(finding.category)},'
-        f'{_FIELD}"severity": {_string(finding.severity.value)},{_FIELD}"file": {_string(finding.file)},'
-        f'{_FIELD}"segment": {_string(finding.segment)},{_FIELD}"line": {_encode(finding.line, "")},'
-        f'{_FIELD}"column": {_encode(finding.column, "")},{_FIELD}"start": {_encode(finding.start, "")},'
-        f'{_FIELD}"end": {_encode(finding.end, "")},{_FIELD}"text": {_string(finding.text)},'
+    return (
+        f'{_FIELD}"text": {_string(finding.text)},'
         f'{_FIELD}"message": {_string(finding.message)},{_FIELD}"suggestions": {_string_list(finding.suggestions)},'
         f'{_FIELD}"confidence": {_encode(finding.confidence, "")},{_FIELD}"fix": {fix_text},'
         f'{_FIELD}"evidence": {_string_list(finding.evidence)}{_CLOSE}'
     )
+
+
+def finding_json(finding: Finding) -> Encoded:
+    """One finding's text at its place in the report (FindingEncoder, for one finding)."""
+    return Encoded(FindingEncoder()(finding))
 
 
 def _string_list(values) -> str:
@@ -130,6 +185,14 @@ def _pieces(value, indent: str, levels: int) -> Iterator[str]:
     anything deeper as one string."""
     if value.__class__ is Encoded:
         yield value
+        return
+    if value.__class__ is EncodedItems:
+        count = 0
+        for item in value.items:
+            yield "[\n" if not count else ",\n"
+            yield indent + "  " + item
+            count += 1
+        yield "\n" + indent + "]" if count else "[]"
         return
     is_dict = isinstance(value, dict)
     if levels == 0 or not (is_dict or isinstance(value, (list, tuple)) or _is_iterator(value)):
