@@ -380,6 +380,33 @@ def test_token_signals_and_usage_input_per_view():
     assert usage_input(_vectors(unit(1, 0, 0), term=term), no_tokens) is None
 
 
+@pytest.mark.parametrize("features, inputs", [
+    (("sentence_margin", "approved_elsewhere"), set()),
+    (("sentence_margin", "token_top2_margin", "usage_score"), {"term"}),
+    (("token_margin_v1", "name_mean_fit_v1"), {"term", "name"}),
+    (("context_margin",), {"context"}),
+    (("substitution_context_gain",), {"fixed", "context"}),
+    (("substitution_sense_gain", "no_context"), {"fixed", "context"}),
+])
+def test_each_signal_declares_what_it_is_computed_from(features, inputs):
+    from mtcheck.embeddings.signals import inputs_for
+
+    assert inputs_for(features) == inputs
+
+
+def test_signals_whose_inputs_were_not_embedded_are_left_out():
+    sense = SenseVectors(INTENDED, LITERAL)
+    lean = sentence_signals(CandidateVectors(sentence=unit(1, 0.1, 0), fixed=None, context=None, document=unit(1, 0.1, 0)),
+                            sense, approved_elsewhere=0, related_names=0, inputs=frozenset({"term"}))
+    assert set(lean) == {"sentence_margin", "sentence_mean_margin", "document_margin", "approved_elsewhere", "related_names"}
+    full = sentence_signals(_vectors(unit(1, 0.1, 0)), sense, approved_elsewhere=0, related_names=0)
+    assert {name: full[name] for name in lean} == lean
+    tokens = lambda rows: np.stack([np.stack([row, row]) for row in rows])  # noqa: E731
+    with_names = SenseVectors(INTENDED, LITERAL, tokens(INTENDED), tokens(LITERAL), tokens(INTENDED[:1]))
+    term = np.stack([unit(1, 0.1, 0), unit(1, 0.1, 0)])
+    assert not any(name.startswith("name_") for name in token_signals(_vectors(unit(1, 0, 0), term=term), with_names))
+
+
 # -- calibration --------------------------------------------------------------------------
 
 def _combiner(**overrides) -> Combiner:

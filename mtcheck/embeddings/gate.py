@@ -1,10 +1,12 @@
 """EmbeddingSenseGate: decides, with sentence embeddings, whether an ambiguous glossary
 hit is the mistranslated name or term ("millet" for Xiaomi) or the ordinary word.
 
-For the candidates of a document it embeds, in batches and each text once: the
-sentences, the sentences with the fix applied, their contexts, the token vectors of the
-hits and of the suggested renderings in their place, and (through the on-disk cache)
-the glossary's sense exemplars. signals.py turns the vectors into named signals, the
+For the candidates of a document it embeds, in batches and each text once, what the
+signals of each candidate's combiner are computed from (signals.inputs_for): the
+sentences, and for the token-level combiner the token vectors of the hits in their
+windows (whose runs also give the sentence vectors); for the sentence-level one the
+sentences with the fix applied and their contexts. The glossary's sense exemplars come
+through the package's shipped vectors and the on-disk cache. signals.py turns the vectors into named signals, the
 calibrated logistic regression (calibration.py) turns those into a probability, and the
 signals that moved it most become the finding's evidence.
 """
@@ -23,7 +25,10 @@ from .calibration import Calibration, Combiner, clip_logit, load_calibration, si
 from .encoder import Encoder, ExemplarCache, get_encoder
 from .model import ModelSpec, resolve_model
 from .shipped import shipped_vectors
-from .signals import USAGE_SIGNAL, CandidateVectors, SenseVectors, describe, sentence_signals, token_signals, usage_input
+from .signals import (
+    ALL_INPUTS, CONTEXT, FIXED, NAME, TERM, USAGE_SIGNAL, CandidateVectors, SenseVectors, describe, inputs_for,
+    sentence_signals, token_signals, usage_input,
+)
 from .texts import CandidateTexts, candidate_texts, exemplar_texts
 
 EVIDENCE_MIN_LOGIT = 0.25  # signals that moved the log-odds less than this are not listed
@@ -145,8 +150,10 @@ class EmbeddingSenseGate:
             return []
         self._prepare([candidate.entry for candidate in candidates])
         texts = [candidate_texts(candidate) for candidate in candidates]
-        batch = [t.sentence for t in texts] + [t.fixed for t in texts] + [t.context for t in texts if t.context]
-        span_batch = [t.term for t in texts] + [t.name for t in texts] if self.tokens else []
+        needs = [self._inputs(candidate) for candidate in candidates]
+        batch = ([t.sentence for t in texts] + [t.fixed for t, n in zip(texts, needs) if FIXED in n]
+                 + [t.context for t, n in zip(texts, needs) if t.context and CONTEXT in n])
+        span_batch = [t.term for t, n in zip(texts, needs) if TERM in n] + [t.name for t, n in zip(texts, needs) if NAME in n]
         spans = {}
         with self.encoder.stage(self.encoder.missing(batch, span_batch)):
             # Spans first: a backend that pools sentence vectors from the span runs gives the
@@ -155,22 +162,31 @@ class EmbeddingSenseGate:
             if span_batch:
                 spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
             sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
-        documents = _document_vectors(candidates, texts, sentences)
+        documents = _document_vectors(candidates, texts, sentences, needs)
         measurements = []
-        for candidate, text in zip(candidates, texts):
+        for candidate, text, need in zip(candidates, texts, needs):
             vectors = CandidateVectors(
-                sentence=sentences[text.sentence], fixed=sentences[text.fixed],
-                context=sentences[text.context] if text.context else None, document=documents[candidate.segment.file],
-                term=spans.get(text.term), name=spans.get(text.name),
+                sentence=sentences[text.sentence], fixed=sentences[text.fixed] if FIXED in need else None,
+                context=sentences.get(text.context) if text.context and CONTEXT in need else None,
+                document=documents[candidate.segment.file],
+                term=spans.get(text.term) if TERM in need else None, name=spans.get(text.name) if NAME in need else None,
             )
             sense = self._sense(candidate.entry)
-            values = sentence_signals(vectors, sense, approved_elsewhere=candidate.approved_elsewhere, related_names=candidate.related_names)
+            values = sentence_signals(vectors, sense, approved_elsewhere=candidate.approved_elsewhere,
+                                      related_names=candidate.related_names, inputs=need)
             usage = None
-            if self.tokens:
+            if TERM in need:
                 values.update(token_signals(vectors, sense))
                 usage = usage_input(vectors, sense)
             measurements.append(Measurement(values, usage))
         return measurements
+
+    def _inputs(self, candidate: SenseCandidate) -> frozenset[str]:
+        """What the gate embeds for `candidate` besides its sentence: the inputs of the
+        signals its combiner uses (signals.inputs_for), or, without a calibration (a fit
+        measuring every signal), all of them; token inputs only where the backend has spans."""
+        needs = ALL_INPUTS if self.calibration is None else inputs_for(self.combiner_for(candidate.entry).features)
+        return needs if self.tokens else needs - {TERM, NAME}
 
     def combiner_for(self, entry: GlossaryEntry) -> Combiner:
         """The token-level combiner where it is calibrated for the entry's kind, else the sentence-level one."""
@@ -237,15 +253,17 @@ def _same_term_elsewhere(candidates: Sequence[SenseCandidate], logits: Sequence[
     return result
 
 
-def _document_vectors(candidates: Sequence[SenseCandidate], texts: Sequence[CandidateTexts], vectors: Mapping[str, object]) -> dict[str, object]:
-    """Per file, the normalised mean of its candidates' sentence and context vectors."""
+def _document_vectors(candidates: Sequence[SenseCandidate], texts: Sequence[CandidateTexts], vectors: Mapping[str, object],
+                      needs: Sequence[frozenset[str]]) -> dict[str, object]:
+    """Per file, the normalised mean of its candidates' sentence vectors and of the context
+    vectors that were embedded."""
     import numpy as np
 
     parts: dict[str, list] = {}
-    for candidate, text in zip(candidates, texts):
+    for candidate, text, need in zip(candidates, texts, needs):
         rows = parts.setdefault(candidate.segment.file, [])
         rows.append(vectors[text.sentence])
-        if text.context:
+        if text.context and CONTEXT in need:  # contexts are embedded only for the signals that use them
             rows.append(vectors[text.context])
     result = {}
     for file, rows in parts.items():

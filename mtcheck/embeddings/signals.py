@@ -58,6 +58,29 @@ for _view in range(2):
         LABELS[view_name(_name, _view)] = _label + ("" if _view == 0 else f" (layers -2..-1)")
 
 
+# What each signal needs embedded beyond the sentence (and the document vector, built from
+# what is embedded): the sentence with the fix (F), the context (C), the hit's token
+# vectors in its window (term) and the suggested rendering's in its place (name). A gate
+# embeds only the inputs of the signals its combiner uses (inputs_for).
+FIXED, CONTEXT, TERM, NAME = "fixed", "context", "term", "name"
+INPUTS: dict[str, tuple[str, ...]] = {
+    "context_margin": (CONTEXT,),
+    "substitution_context_gain": (FIXED, CONTEXT),
+    "substitution_sense_gain": (FIXED,),
+    "no_context": (CONTEXT,),
+    USAGE_SIGNAL: (TERM,),
+}
+for _name in TOKEN_SIGNALS:
+    for _view in range(2):
+        INPUTS[view_name(_name, _view)] = (NAME,) if _name.startswith("name_") else (TERM,)
+ALL_INPUTS = frozenset((FIXED, CONTEXT, TERM, NAME))
+
+
+def inputs_for(features) -> frozenset[str]:
+    """The inputs (FIXED, CONTEXT, TERM, NAME) that the signals `features` are computed from."""
+    return frozenset(part for feature in features for part in INPUTS.get(feature, ()))
+
+
 @dataclass(frozen=True)
 class SenseVectors:
     """An entry's exemplar vectors: sentence rows (k, dim); token rows (k, views, hidden) or None."""
@@ -96,23 +119,25 @@ def _margin(vector, intended, literal) -> float:
     return float((intended @ vector).max() - (literal @ vector).max())
 
 
-def sentence_signals(vectors: CandidateVectors, sense: SenseVectors, *, approved_elsewhere: int, related_names: int) -> dict[str, float]:
+def sentence_signals(vectors: CandidateVectors, sense: SenseVectors, *, approved_elsewhere: int, related_names: int,
+                     inputs: frozenset[str] = ALL_INPUTS) -> dict[str, float]:
+    """Sentence-level signals; those whose inputs were not embedded (not in `inputs`) are left out."""
     s, f, c = vectors.sentence, vectors.fixed, vectors.context
     intended, literal = sense.intended, sense.literal
     values = {
         "sentence_margin": _margin(s, intended, literal),
         "sentence_mean_margin": float((intended @ s).mean() - (literal @ s).mean()),
-        "context_margin": 0.0,
         "document_margin": float(vectors.document @ _unit(intended.mean(axis=0)) - vectors.document @ _unit(literal.mean(axis=0))),
-        "substitution_context_gain": 0.0,
-        "substitution_sense_gain": _margin(f, intended, literal) - _margin(s, intended, literal),
         "approved_elsewhere": 1.0 if approved_elsewhere else 0.0,
         "related_names": 1.0 if related_names else 0.0,
-        "no_context": 1.0 if c is None else 0.0,
     }
-    if c is not None:
-        values["context_margin"] = _margin(c, intended, literal)
-        values["substitution_context_gain"] = float(f @ c - s @ c)
+    if FIXED in inputs:
+        values["substitution_sense_gain"] = _margin(f, intended, literal) - _margin(s, intended, literal)
+    if CONTEXT in inputs:
+        values["no_context"] = 1.0 if c is None else 0.0
+        values["context_margin"] = 0.0 if c is None else _margin(c, intended, literal)
+        if FIXED in inputs:
+            values["substitution_context_gain"] = 0.0 if c is None else float(f @ c - s @ c)
     return values
 
 
@@ -133,7 +158,7 @@ def token_signals(vectors: CandidateVectors, sense: SenseVectors) -> dict[str, f
             values[view_name("token_margin", view)] = float(to_intended.max() - to_literal.max())
             values[view_name("token_mean_margin", view)] = float(to_intended.mean() - to_literal.mean())
             values[view_name("token_top2_margin", view)] = _top2(to_intended) - _top2(to_literal)
-        if sense.name_tokens is not None and len(sense.name_tokens):
+        if vectors.name is not None and sense.name_tokens is not None and len(sense.name_tokens):
             fit = sense.name_tokens[:, view] @ vectors.name[view]
             values[view_name("name_fit", view)] = float(fit.max())
             values[view_name("name_mean_fit", view)] = float(fit.mean())
