@@ -243,10 +243,11 @@ def test_second_run_reads_exemplars_from_the_disk_cache(backend, tmp_path, monke
 
     second, counting = _gate(backend, entries, tmp_path / "cache", monkeypatch)
     again = second.judge([_millet_candidate(xiaomi)])[0]
-    # Only the candidate's own inputs: the token combiner's signals need its sentence and the
-    # hit in its window, not the sentence with the fix, a context or the fix's window.
+    # Only the candidate's own inputs: its sentence and the sentence with the fix (no context
+    # here), the hit in its window and the suggested rendering in its place.
     target = _millet_candidate(xiaomi).segment.target
-    assert counting.texts == [target] and counting.spans == [(target, 0, 6)]
+    fixed = "Xiaomi" + target[6:]
+    assert counting.texts == [target, fixed] and counting.spans == [(target, 0, 6), (fixed, 0, 6)]
     assert again.probability == pytest.approx(decision.probability, abs=1e-5)
 
 
