@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Collection
 
 from .senses import SenseCandidate, literal_words
 
@@ -90,23 +91,26 @@ class Cues:
             "errors_in_document": 1.0 if self.errors_in_document else 0.0,
         }
 
-    def describe(self) -> tuple[str, ...]:
+    def describe(self, weighed: Collection[str] | None = None) -> tuple[str, ...]:
+        """The cues found, as evidence text; with `weighed`, only those whose feature is in it
+        (the cues that moved the log-odds: present, with a non-zero weight, not zeroed by a veto)."""
         parts = []
-        if self.model_after:
-            parts.append(f"model designation after it ({self.model_after.strip()!r})")
-        if self.brand_words:
-            parts.append(f"brand/business words in the sentence ({', '.join(self.brand_words[:3])})")
-        if self.capitalised:
-            parts.append("capitalised inside the sentence")
-        if self.names_in_document:
-            parts.append(f"{self.names_in_document} company/product name(s) in the document")
-        if self.errors_in_document:
-            parts.append(f"{self.errors_in_document} other literal mistranslation(s) in the document")
-        if self.literal_words:
-            parts.append(f"literal-sense words ({', '.join(self.literal_words[:3])})")
-        if self.metalinguistic:
-            parts.append(f"metalinguistic use ({self.metalinguistic})")
+        for name, text in self._texts():
+            if text and (weighed is None or name in weighed):
+                parts.append(text)
         return tuple(parts)
+
+    def _texts(self) -> tuple[tuple[str, str], ...]:
+        """(feature name, evidence text or "") per cue, in the order evidence lists them."""
+        return (
+            ("model_after", f"model designation after it ({self.model_after.strip()!r})" if self.model_after else ""),
+            ("brand_words", f"brand/business words in the sentence ({', '.join(self.brand_words[:3])})" if self.brand_words else ""),
+            ("capitalised", "capitalised inside the sentence" if self.capitalised else ""),
+            ("names_in_document", f"{self.names_in_document} company/product name(s) in the document" if self.names_in_document else ""),
+            ("errors_in_document", f"{self.errors_in_document} other literal mistranslation(s) in the document" if self.errors_in_document else ""),
+            ("literal_words", f"literal-sense words ({', '.join(self.literal_words[:3])})" if self.literal_words else ""),
+            ("metalinguistic", f"metalinguistic use ({self.metalinguistic})" if self.metalinguistic else ""),
+        )
 
 
 FEATURES = tuple(Cues().features())

@@ -239,3 +239,36 @@ def test_a_vetoed_sentence_gets_no_document_wide_cues():
     with_cues, _ = document_logits(judged, model)
     assert with_cues[0] == pytest.approx(-0.5)  # own and the sentence's brand word only
     assert with_cues[1] == pytest.approx(5.5)
+
+
+def _with_document_cues(target: str, start: int, end: int, names: int, errors: int) -> SenseCandidate:
+    return SenseCandidate(
+        segment=Segment(id="1", target=target, file="doc.txt", line=1), start=start, end=end, entry=MILLET,
+        sentence=target, context="", replacement="Xiaomi", approved_elsewhere=0, related_names=0,
+        names_in_document=names, errors_in_document=errors,
+    )
+
+
+def test_evidence_lists_only_the_cues_that_moved_the_log_odds():
+    from mtcheck.embeddings.document import decide_documents
+
+    model = DocumentModel(own=1.0, cue_weights={"names_in_document": 0.0, "errors_in_document": 4.0, "brand_words": 0.5},
+                          intercept=0.0, confident=1.0, veto=-8.0, carry=0.5, threshold=0.5)
+    candidate = _with_document_cues("The millet smartphone sold out.", 4, 10, names=3, errors=2)
+    cues = find_cues(candidate)
+    assert "3 company/product name(s) in the document" in cues.describe()  # a fact about the text
+    [decision] = decide_documents([candidate], [0.0], model, [()])
+    [line] = [text for text in decision.evidence if text.startswith("cues: ")]
+    assert "2 other literal mistranslation(s) in the document" in line and "brand/business words" in line
+    assert "company/product name(s)" not in line  # weight 0: it moved nothing
+
+
+def test_a_vetoed_sentence_lists_no_document_wide_cue():
+    from mtcheck.embeddings.document import decide_documents
+
+    model = DocumentModel(own=1.0, cue_weights={"errors_in_document": 4.0, "literal_words": -1.0},
+                          intercept=0.0, confident=1.0, veto=-8.0, carry=0.5, threshold=0.5)
+    candidate = _with_document_cues("Farmers grow millet and maize on dry land.", 13, 19, names=0, errors=2)
+    assert find_cues(candidate).veto  # food and farming words
+    [decision] = decide_documents([candidate], [0.0], model, [()])
+    assert not any("other literal mistranslation" in text for text in decision.evidence)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..cues import find_cues
-from ..discourse import DocumentModel, Judged, document_logits
+from ..discourse import DocumentModel, Judged, document_logits, effective_features
 from ..senses import SenseCandidate, SenseDecision
 from .calibration import sigmoid
 
@@ -23,7 +23,10 @@ def decide_documents(candidates: Sequence[SenseCandidate], own_logits: Sequence[
     decisions = []
     for own, logit, c, step, notes in zip(own_logits, with_cues, cues, carried, evidence):
         extra = list(notes)
-        described = c.describe()
+        # Only the cues that moved the log-odds: a cue with weight 0 in the fitted model, or a
+        # document-wide one that a veto zeroes, is a fact about the text, not evidence here.
+        features = effective_features(c.features(), c.veto)
+        described = c.describe({name for name, value in features.items() if value and model.cue_weights.get(name, 0.0)})
         if described and abs(logit - own) >= CUE_EVIDENCE_MIN_LOGIT:
             share = logit - own
             extra.append(f"cues: {'; '.join(described)} ({'for' if share > 0 else 'against'}, {share:+.1f} logit)")
