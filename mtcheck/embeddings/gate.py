@@ -2,13 +2,14 @@
 hit is the mistranslated name or term ("millet" for Xiaomi) or the ordinary word.
 
 For the candidates of a document it embeds, in batches and each text once, what the
-signals of each candidate's combiner are computed from (signals.inputs_for): the
-sentences, and for the token-level combiner the token vectors of the hits in their
-windows (whose runs also give the sentence vectors); for the sentence-level one the
-sentences with the fix applied and their contexts. The glossary's sense exemplars come
-through the package's shipped vectors and the on-disk cache. signals.py turns the vectors into named signals, the
-calibrated logistic regression (calibration.py) turns those into a probability, and the
-signals that moved it most become the finding's evidence.
+signals of each candidate's combiner are computed from (signals.inputs_for). With the
+shipped combiners: the sentence, the sentence with the fix applied and the context, and
+for the token-level combiner the token vectors of the hit and of the suggested rendering
+in their windows (a window's run also gives its text's sentence vector). The glossary's
+sense exemplars come from the package's shipped vectors and the on-disk cache.
+signals.py turns the vectors into named signals, the calibrated logistic regression
+(calibration.py) turns those into a probability, and the signals that moved it most
+become the finding's evidence.
 """
 
 from __future__ import annotations
