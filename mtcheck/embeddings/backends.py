@@ -254,10 +254,9 @@ class OnnxInt8Backend:
 
         out = None
         for index, text in enumerate(texts):  # one text per run: see _run
-            mask, _, hidden = self._run([text])
-            pooled = _mean_pool(hidden[-1], mask.astype(np.float32))
-            out = np.empty((len(texts), pooled.shape[1]), dtype=np.float32) if out is None else out
-            out[index] = pooled[0]
+            pooled = _sentence_vector(self._run([text]))
+            out = np.empty((len(texts), pooled.shape[0]), dtype=np.float32) if out is None else out
+            out[index] = pooled
         return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
     def encode_spans(self, spans: Sequence[Span]):
@@ -280,7 +279,7 @@ class OnnxInt8Backend:
             if text != last_text:  # consecutive spans of one text (the hits of a segment) share its run
                 last_text, last_run = text, self._run([text])
                 if with_texts and text not in sentences:
-                    sentences[text] = _mean_pool(last_run[2][-1], last_run[0].astype(np.float32))[0]
+                    sentences[text] = _sentence_vector(last_run)
             mask, offsets, hidden = last_run
             starts = np.array([[start]])
             ends = np.array([[end]])
@@ -291,6 +290,15 @@ class OnnxInt8Backend:
             out = np.empty((len(spans), *pooled.shape[1:]), dtype=np.float32) if out is None else out
             out[index] = pooled[0]
         return (out if out is not None else np.zeros((0, len(SPAN_VIEWS), 0), dtype=np.float32)), sentences
+
+
+def _sentence_vector(run):
+    """The sentence vector of a one-text run of OnnxInt8Backend._run: the last layer's mean
+    over the attention mask, L2-normalised (the model's own head)."""
+    import numpy as np
+
+    mask, _, hidden = run
+    return _mean_pool(hidden[-1], mask.astype(np.float32))[0]
 
 
 def _mean_pool(hidden, weights):
