@@ -391,7 +391,7 @@ _json_text = st.text(alphabet=st.sampled_from('ab"\\\n\t\x00\x1f→é中\ud7ff '
 @given(st.lists(st.tuples(_json_text, _json_text, st.sampled_from([None, 1, 12]), st.floats(0, 1), st.lists(_json_text, max_size=3),
                           st.lists(_json_text, max_size=2), st.sampled_from([None, "safe", "unsafe"])), max_size=5))
 def test_json_report_findings_are_encoded_like_json_dumps(specs):
-    """finding_json writes each finding without building its dict: the same text as
+    """FindingEncoder writes each finding without building its dict: the same text as
     json.dumps(indent=2) of the JSON contract."""
     import json
 

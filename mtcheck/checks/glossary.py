@@ -135,10 +135,9 @@ def check_glossary(doc: Document) -> Iterable[Finding]:
                 if words is None:
                     words = wording[key] = _wording(entry, text)
                 replacement, message, suggestions, evidence, title = words
-                applicability = _applicability(entry)
                 yield make_finding(
                     "GL001", segment, hit.start, hit.end, message, suggestions=suggestions,
-                    fix=None if applicability is None or replacement == text else Fix((Edit(hit.start, hit.end, replacement),), applicability, title),
+                    fix=_fix(segment, hit, replacement, _applicability(entry), title),
                     severity=entry.severity, evidence=evidence, options=run.options,
                 )
             elif hit.kind == APPROVED and entry.case_sensitive and wants_gl002:

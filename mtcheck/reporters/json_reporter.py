@@ -35,7 +35,7 @@ def finding_to_dict(finding: Finding) -> dict:
 
 def result_to_dict(result: RunResult, version: str, findings=None) -> dict:
     """The JSON contract's document; `findings` replaces the list of finding objects
-    (an iterator of them, or of their encoded text) when given."""
+    (an iterator of them, or EncodedItems of their JSON text) when given."""
     out = {
         "tool": "mtcheck",
         "version": version,
@@ -68,13 +68,9 @@ class JsonReporter(Reporter):
         yield from report_chunks(document, end="\n")
 
 
-class Encoded(str):
-    """JSON text already encoded at its place in the report: written as it is."""
-
-
 class EncodedItems:
-    """The items of a list, each already encoded at its place in the report (as Encoded,
-    without a str subclass copy of each)."""
+    """The items of a list, each already JSON text encoded at its place in the report:
+    written as they are."""
 
     def __init__(self, items):
         self.items = items
@@ -147,11 +143,6 @@ def _tail(finding: Finding) -> str:
     )
 
 
-def finding_json(finding: Finding) -> Encoded:
-    """One finding's text at its place in the report (FindingEncoder, for one finding)."""
-    return Encoded(FindingEncoder()(finding))
-
-
 def _string_list(values) -> str:
     if not values:
         return "[]"
@@ -183,9 +174,6 @@ def report_chunks(document, end: str = "") -> Iterator[str]:
 def _pieces(value, indent: str, levels: int) -> Iterator[str]:
     """The encoding of `value`: containers of the top `levels` levels piece by piece,
     anything deeper as one string."""
-    if value.__class__ is Encoded:
-        yield value
-        return
     if value.__class__ is EncodedItems:
         count = 0
         for item in value.items:
