@@ -283,8 +283,9 @@ class Encoder:
 
         # The vectors are taken before and as they are embedded, not read back from the
         # store, which drops its oldest half beyond MAX_CACHED while a large call runs.
-        found = {key: store[key] for key in dict.fromkeys(keys) if key in store}
-        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        distinct = dict.fromkeys(keys)
+        found = {key: store[key] for key in distinct if key in store}
+        missing = [key for key in distinct if key not in found]
         if missing:
             found.update(self._embed(missing, store, embed))
         if not keys:
