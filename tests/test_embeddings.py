@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 from click.testing import CliRunner
 
 from mtcheck.cli import main
@@ -310,6 +311,51 @@ def test_candidate_texts_apply_the_fix_and_keep_the_spans():
     assert named[start:end] == "Xiaomi" and named.replace("Xiaomi", "millet") == window
 
 
+def _siblings(target: str, *terms: str) -> list[SenseCandidate]:
+    """Candidates of one segment for `terms` (each "wrong=Replacement"), in order."""
+    segment = Segment(id="1", target=target, file="doc.txt", line=1)
+    out, cursor = [], 0
+    for term in terms:
+        wrong, replacement = term.split("=")
+        start = target.index(wrong, cursor)
+        cursor = start + len(wrong)
+        out.append(SenseCandidate(segment=segment, start=start, end=cursor, entry=XIAOMI, sentence="", context="",
+                                  replacement=replacement, approved_elsewhere=0, related_names=0))
+    return out
+
+
+@pytest.mark.parametrize("target, terms, which, fixed, named", [
+    # Every suspect rendering of the sentence is fixed in the fixed sentence and the window.
+    ("Millet met apple and glory today.", ("Millet=Xiaomi", "apple=Apple", "glory=Honor"), 1,
+     "Xiaomi met Apple and Honor today.", "Xiaomi met Apple and Honor today."),
+    # A sibling in another sentence is fixed in the window (the segment), not in the sentence.
+    ("Millet grew. Then apple fell.", ("Millet=Xiaomi", "apple=Apple"), 1,
+     "Then Apple fell.", "Xiaomi grew. Then Apple fell."),
+    # One candidate alone: as before.
+    ("She cooked millet.", ("millet=Xiaomi",), 0, "She cooked Xiaomi.", "She cooked Xiaomi."),
+    # A replacement longer than the text it replaces, before the hit: offsets follow.
+    ("red rice and millet sold.", ("red rice=Redmi phones", "millet=Xiaomi"), 1,
+     "Redmi phones and Xiaomi sold.", "Redmi phones and Xiaomi sold."),
+])
+def test_candidate_texts_apply_the_fixes_of_the_segment(target, terms, which, fixed, named):
+    candidates = _siblings(target, *terms)
+    texts = candidate_texts(candidates[which], candidates)
+    assert texts.fixed == fixed
+    text, start, end = texts.name
+    assert text == named and text[start:end] == candidates[which].replacement
+    window, start, end = texts.term  # the hit as written is unchanged
+    assert window == target and window[start:end] == target[candidates[which].start:candidates[which].end]
+
+
+def test_candidate_texts_ignore_overlapping_and_foreign_siblings():
+    target = "Millet phone sold well."
+    own = _siblings(target, "Millet=Xiaomi")[0]
+    overlapping = _siblings(target, "Millet phone=Xiaomi phone")[0]
+    foreign = _siblings("Millet phone sold well.", "phone=handset")[0]  # same text, another segment
+    texts = candidate_texts(own, [own, overlapping, foreign])
+    assert texts.fixed == "Xiaomi phone sold well." and texts.name[0] == "Xiaomi phone sold well."
+
+
 def test_candidate_window_is_cut_around_the_hit():
     target = "word " * 200 + "millet " + "word " * 200
     window, start, end = candidate_texts(_candidate(target, "millet")).term
@@ -543,3 +589,25 @@ def test_encoder_bar_is_the_runs_embedding_stage_on_the_shared_board():
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue()).replace("\r", "\n")
     embedding = [line.strip() for line in plain.split("\n") if line.strip().startswith("embedding")]
     assert embedding and embedding[-1].split()[-2] == "300/300"
+
+
+@given(st.text(alphabet="ab .", min_size=1, max_size=40), st.data())
+@settings(max_examples=200, deadline=None)
+def test_with_fixes_applies_every_edit_inside_the_range(text, data):
+    from mtcheck.embeddings.texts import _with_fixes
+
+    # Hits are non-empty and do not overlap (overlaps: the table test above).
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(text)), min_size=2, max_size=8)))
+    edits = [(cuts[i], cuts[i + 1], data.draw(st.text(alphabet="XY", max_size=4))) for i in range(0, len(cuts) - 1, 2)]
+    fix = data.draw(st.sampled_from(edits))
+    left = data.draw(st.integers(0, fix[0]))
+    right = data.draw(st.integers(fix[1], len(text)))
+    others = [edit for edit in edits if edit != fix]
+    result, at = _with_fixes(text, left, right, fix, others)
+    assert result[at:at + len(fix[2])] == fix[2]
+    inside = sorted(edit for edit in edits if left <= edit[0] and edit[1] <= right)
+    expected, cursor = "", left
+    for start, end, replacement in inside:
+        expected += text[cursor:start] + replacement
+        cursor = end
+    assert result == expected + text[cursor:right]

@@ -150,7 +150,10 @@ class EmbeddingSenseGate:
         if not candidates:
             return []
         self._prepare([candidate.entry for candidate in candidates])
-        texts = [candidate_texts(candidate) for candidate in candidates]
+        of_segment: dict[int, list[SenseCandidate]] = {}
+        for candidate in candidates:
+            of_segment.setdefault(id(candidate.segment), []).append(candidate)
+        texts = [candidate_texts(candidate, of_segment[id(candidate.segment)]) for candidate in candidates]
         needs = [self._inputs(candidate) for candidate in candidates]
         batch = ([t.sentence for t in texts] + [t.fixed for t, n in zip(texts, needs) if FIXED in n]
                  + [t.context for t, n in zip(texts, needs) if t.context and CONTEXT in n])

@@ -2,7 +2,8 @@
 
 Sentence level (any sentence-transformers model), for the sentence as written (S), with
 the fix applied (F), its context (C), the document (D) and the entry's intended (I) and
-literal (L) exemplar sentences:
+literal (L) exemplar sentences (F has the fixes of the segment's other candidates
+applied too: texts.candidate_texts):
 - exemplar margin: max cos(S,I) - max cos(S,L); mean margin: the same with means;
 - context margin (C instead of S) and document margin (D against the exemplar centroids);
 - substitution gains: cos(F,C) - cos(S,C), and margin(F) - margin(S);

@@ -2,7 +2,9 @@
 
 For a candidate hit: its sentence, the sentence with the fix applied, its context, and
 two spans in a window of the segment (the hit as written, and the suggested rendering
-in its place). For a glossary entry: its exemplar sentences, and the spans of the
+in its place). The fixed texts also carry the fixes of the other candidates of the segment
+("siblings"), so that the hits of one sentence share one fixed version.
+For a glossary entry: its exemplar sentences, and the spans of the
 entry's renderings inside them, with the wrong rendering swapped into the intended
 exemplars ("Xiaomi sold more phones" -> "Millet sold more phones": how the
 mistranslation reads) so that token vectors compare like with like.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 from ..glossary.matcher import APPROVED, WRONG, GlossaryMatcher
 from ..models import GlossaryEntry
@@ -28,32 +31,57 @@ WINDOW_CHARS = 200  # of the segment, each side of the hit, for its token vector
 @dataclass(frozen=True)
 class CandidateTexts:
     sentence: str
-    fixed: str  # the sentence with the suggested rendering in place of the hit
+    fixed: str  # the sentence with the suggested rendering in place of the hit (and of its siblings)
     context: str  # the rest of the segment near the sentence and the neighbouring segments; "" if none
     term: Span  # the hit, in a window of its segment
-    name: Span  # the suggested rendering in its place, in the same window
+    name: Span  # the suggested rendering in its place, in the same window with the siblings' fixes
 
 
-def candidate_texts(candidate: SenseCandidate) -> CandidateTexts:
+def candidate_texts(candidate: SenseCandidate, siblings: Sequence[SenseCandidate] = ()) -> CandidateTexts:
+    """The texts of `candidate`. `siblings` (the other candidates of its segment) have their
+    fixes applied too in the fixed sentence and the fixed window, so that a sentence with
+    several suspect renderings has one fixed version, which reads the way `mtcheck fix`
+    leaves it, and runs through the model once instead of once per hit."""
     target = candidate.segment.target
     hit_start, hit_end = candidate.start, candidate.end
     start, end = sentence_at(target, hit_start)
     if not (start <= hit_start and hit_end <= end):
         start, end = 0, len(target)
     replacement = candidate.replacement
+    others = sorted({(s.start, s.end, s.replacement) for s in siblings
+                     if s.segment is candidate.segment and (s.end <= hit_start or s.start >= hit_end)})
     sentence = target[start:end]
-    fixed = target[start:hit_start] + replacement + target[hit_end:end]
+    fixed, _ = _with_fixes(target, start, end, (hit_start, hit_end, replacement), others)
     around = (target[max(0, start - CONTEXT_CHARS):start].strip(), target[end:end + CONTEXT_CHARS].strip())
     context = " ".join(part for part in (*around, candidate.context.strip()) if part)[:CONTEXT_MAX]
     left, right = _window(target, hit_start, hit_end)
     window = target[left:right]
     offset = hit_start - left
-    named = window[:offset] + replacement + window[hit_end - left:]
+    named, named_offset = _with_fixes(target, left, right, (hit_start, hit_end, replacement), others)
     return CandidateTexts(
         sentence=sentence.strip(), fixed=fixed.strip(), context=context,
         term=(window, offset, offset + hit_end - hit_start),
-        name=(named, offset, offset + len(replacement)),
+        name=(named, named_offset, named_offset + len(replacement)),
     )
+
+
+def _with_fixes(target: str, left: int, right: int, fix: tuple[int, int, str], others) -> tuple[str, int]:
+    """target[left:right] with `fix` and the `others` (sorted, not overlapping it) that lie
+    wholly inside applied; and where the replacement of `fix` starts in the result."""
+    edits = sorted([fix, *((s, e, r) for s, e, r in others if left <= s and e <= right)])
+    parts, cursor, fix_at, length = [], left, 0, 0
+    for s, e, r in edits:
+        if s < cursor:  # overlaps an edit already applied (nested candidates): keep the first
+            continue
+        parts.append(target[cursor:s])
+        length += s - cursor
+        if (s, e, r) == fix:
+            fix_at = length
+        parts.append(r)
+        length += len(r)
+        cursor = e
+    parts.append(target[cursor:right])
+    return "".join(parts), fix_at
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
