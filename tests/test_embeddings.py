@@ -304,7 +304,7 @@ def test_candidate_texts_apply_the_fix_and_keep_the_spans():
     texts = candidate_texts(_candidate(target, "millet", context="Next segment."))
     assert texts.sentence == "Last year millet shipped ten million phones."
     assert texts.fixed == "Last year Xiaomi shipped ten million phones."
-    assert texts.context == "Sales rose. Lei Jun was pleased. Next segment."
+    assert texts.context == ("Sales rose.", "Lei Jun was pleased.", "Next segment.")
     window, start, end = texts.term
     assert window[start:end] == "millet"
     named, start, end = texts.name
@@ -354,6 +354,40 @@ def test_candidate_texts_ignore_overlapping_and_foreign_siblings():
     foreign = _siblings("Millet phone sold well.", "phone=handset")[0]  # same text, another segment
     texts = candidate_texts(own, [own, overlapping, foreign])
     assert texts.fixed == "Xiaomi phone sold well." and texts.name[0] == "Xiaomi phone sold well."
+
+
+@pytest.mark.parametrize("target, hit, neighbours, expected", [
+    # The segment's own sentences, nearest first before, then after, then the neighbours.
+    ("One. Two. Millet grew. Three. Four.", "Millet", "Prev seg. Next seg.",
+     ("Two.", "One.", "Three.", "Four.", "Prev seg.", "Next seg.")),
+    # No other sentence and no neighbours: no context.
+    ("Millet grew.", "Millet", "", ()),
+    # Whole sentences that end (before) or start (after) within CONTEXT_CHARS (250) of the
+    # hit's sentence; those farther away are left out.
+    ("Far one. " + "Word " * 60 + "mid. Millet grew. After. " + "Word " * 60 + "end. Last one.", "Millet", "",
+     (("Word " * 60 + "mid.").strip(), "After.", ("Word " * 60 + "end.").strip())),
+    # Whole sentences up to CONTEXT_MAX (700) characters in all; the first is always kept.
+    ("Millet grew.", "Millet", ("Word " * 80 + "end. ") * 3, (("Word " * 80 + "end.").strip(),)),
+    # A sentence longer than CONTEXT_MAX keeps the part nearest the hit.
+    ("Long " * 200 + "tail. Millet grew. Next " + "word " * 200 + "end.", "Millet", "",
+     (("Long " * 200 + "tail.")[-700:].strip(),)),
+])
+def test_context_sentences(target, hit, neighbours, expected):
+    from mtcheck.embeddings.texts import context_sentences
+    from mtcheck.textutil import sentence_at
+
+    start, end = sentence_at(target, target.index(hit))
+    assert context_sentences(target, start, end, neighbours) == expected
+
+
+def test_context_vector_is_the_length_weighted_mean_of_its_sentences():
+    from mtcheck.embeddings.gate import _context_vector
+
+    vectors = {"ab": np.array([1.0, 0.0], dtype=np.float32), "abcdef": np.array([0.0, 1.0], dtype=np.float32)}
+    vector = _context_vector(("ab", "abcdef"), vectors)
+    assert vector.dtype == np.float32 and math.isclose(float(np.linalg.norm(vector)), 1.0, rel_tol=1e-6)
+    assert np.allclose(vector, np.array([2.0, 6.0]) / math.hypot(2.0, 6.0))
+    assert np.allclose(_context_vector(("ab",), vectors), vectors["ab"])
 
 
 def test_candidate_window_is_cut_around_the_hit():

@@ -3,7 +3,8 @@ hit is the mistranslated name or term ("millet" for Xiaomi) or the ordinary word
 
 For the candidates of a document it embeds, in batches and each text once, what the
 signals of each candidate's combiner are computed from (signals.inputs_for). With the
-shipped combiners: the sentence, the sentence with the fix applied and the context, and
+shipped combiners: the sentence, the sentence with the fix applied and the context (the
+mean of its sentences' vectors: texts.context_sentences, _context_vector), and
 for the token-level combiner the token vectors of the hit and of the suggested rendering
 in their windows (a window's run also gives its text's sentence vector). The glossary's
 sense exemplars come from the package's shipped vectors and the on-disk cache.
@@ -156,7 +157,7 @@ class EmbeddingSenseGate:
         texts = [candidate_texts(candidate, of_segment[id(candidate.segment)]) for candidate in candidates]
         needs = [self._inputs(candidate) for candidate in candidates]
         batch = ([t.sentence for t in texts] + [t.fixed for t, n in zip(texts, needs) if FIXED in n]
-                 + [t.context for t, n in zip(texts, needs) if t.context and CONTEXT in n])
+                 + [sentence for t, n in zip(texts, needs) if CONTEXT in n for sentence in t.context])
         span_batch = [t.term for t, n in zip(texts, needs) if TERM in n] + [t.name for t, n in zip(texts, needs) if NAME in n]
         spans = {}
         with self.encoder.stage(self.encoder.missing(batch, span_batch)):
@@ -166,12 +167,13 @@ class EmbeddingSenseGate:
             if span_batch:
                 spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
             sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
-        documents = _document_vectors(candidates, texts, sentences, needs)
+        contexts = {t.context: _context_vector(t.context, sentences) for t, n in zip(texts, needs) if t.context and CONTEXT in n}
+        documents = _document_vectors(candidates, texts, sentences, contexts)
         measurements = []
         for candidate, text, need in zip(candidates, texts, needs):
             vectors = CandidateVectors(
                 sentence=sentences[text.sentence], fixed=sentences[text.fixed] if FIXED in need else None,
-                context=sentences.get(text.context) if text.context and CONTEXT in need else None,
+                context=contexts.get(text.context) if CONTEXT in need else None,
                 document=documents[candidate.segment.file],
                 term=spans.get(text.term) if TERM in need else None, name=spans.get(text.name) if NAME in need else None,
             )
@@ -257,18 +259,29 @@ def _same_term_elsewhere(candidates: Sequence[SenseCandidate], logits: Sequence[
     return result
 
 
+def _context_vector(context: tuple[str, ...], vectors: Mapping[str, object]):
+    """A context's vector: the mean of its sentences' vectors, each weighted by its length
+    (as mean pooling over the tokens of the joined text would weigh them), L2-normalised."""
+    import numpy as np
+
+    weights = np.array([len(sentence) for sentence in context], dtype=np.float32)
+    mean = (np.stack([vectors[sentence] for sentence in context]) * weights[:, None]).sum(axis=0) / weights.sum()
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm > 0 else mean).astype(np.float32)
+
+
 def _document_vectors(candidates: Sequence[SenseCandidate], texts: Sequence[CandidateTexts], vectors: Mapping[str, object],
-                      needs: Sequence[frozenset[str]]) -> dict[str, object]:
+                      contexts: Mapping[tuple[str, ...], object]) -> dict[str, object]:
     """Per file, the normalised mean of its candidates' sentence vectors and of the context
-    vectors that were embedded."""
+    vectors that were built (contexts are embedded only for the signals that use them)."""
     import numpy as np
 
     parts: dict[str, list] = {}
-    for candidate, text, need in zip(candidates, texts, needs):
+    for candidate, text in zip(candidates, texts):
         rows = parts.setdefault(candidate.segment.file, [])
         rows.append(vectors[text.sentence])
-        if text.context and CONTEXT in need:  # contexts are embedded only for the signals that use them
-            rows.append(vectors[text.context])
+        if text.context in contexts:
+            rows.append(contexts[text.context])
     result = {}
     for file, rows in parts.items():
         mean = np.mean(rows, axis=0)

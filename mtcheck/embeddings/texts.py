@@ -20,7 +20,7 @@ from typing import Sequence
 from ..glossary.matcher import APPROVED, WRONG, GlossaryMatcher
 from ..models import GlossaryEntry
 from ..senses import SenseCandidate
-from ..textutil import sentence_at, transfer_case
+from ..textutil import sentence_at, sentence_spans, transfer_case
 from .encoder import Span
 
 CONTEXT_CHARS = 250  # of the segment, each side of the hit's sentence
@@ -32,7 +32,7 @@ WINDOW_CHARS = 200  # of the segment, each side of the hit, for its token vector
 class CandidateTexts:
     sentence: str
     fixed: str  # the sentence with the suggested rendering in place of the hit (and of its siblings)
-    context: str  # the rest of the segment near the sentence and the neighbouring segments; "" if none
+    context: tuple[str, ...]  # sentences of the segment near the sentence and of the neighbouring segments; () if none
     term: Span  # the hit, in a window of its segment
     name: Span  # the suggested rendering in its place, in the same window with the siblings' fixes
 
@@ -52,8 +52,7 @@ def candidate_texts(candidate: SenseCandidate, siblings: Sequence[SenseCandidate
                      if s.segment is candidate.segment and (s.end <= hit_start or s.start >= hit_end)})
     sentence = target[start:end]
     fixed, _ = _with_fixes(target, start, end, (hit_start, hit_end, replacement), others)
-    around = (target[max(0, start - CONTEXT_CHARS):start].strip(), target[end:end + CONTEXT_CHARS].strip())
-    context = " ".join(part for part in (*around, candidate.context.strip()) if part)[:CONTEXT_MAX]
+    context = context_sentences(target, start, end, candidate.context)
     left, right = _window(target, hit_start, hit_end)
     window = target[left:right]
     offset = hit_start - left
@@ -63,6 +62,32 @@ def candidate_texts(candidate: SenseCandidate, siblings: Sequence[SenseCandidate
         term=(window, offset, offset + hit_end - hit_start),
         name=(named, named_offset, named_offset + len(replacement)),
     )
+
+
+def context_sentences(target: str, start: int, end: int, neighbours: str) -> tuple[str, ...]:
+    """The sentences around target[start:end] (the hit's sentence): those of the segment
+    within CONTEXT_CHARS of it on either side, then those of the neighbouring segments,
+    whole, up to CONTEXT_MAX characters in all (at least one). The gate embeds each
+    sentence on its own, as it embeds the sentences that hold hits, so that a context costs
+    no model run of its own when its sentences are embedded anyway (the neighbours of a
+    dense document), and combines them into one context vector."""
+    before, after = [], []
+    for a, b in sentence_spans(target):
+        # A sentence longer than CONTEXT_MAX keeps its part nearest the hit.
+        if b <= start and b > start - CONTEXT_CHARS:
+            before.append(target[max(a, b - CONTEXT_MAX):b].strip())
+        elif a >= end and a < end + CONTEXT_CHARS:
+            after.append(target[a:min(b, a + CONTEXT_MAX)].strip())
+    candidates = [*reversed(before), *after, *(neighbours[a:min(b, a + CONTEXT_MAX)].strip() for a, b in sentence_spans(neighbours))]
+    picked, total = [], 0
+    for sentence in candidates:
+        if not sentence:
+            continue
+        if picked and total + len(sentence) > CONTEXT_MAX:
+            break
+        picked.append(sentence)
+        total += len(sentence) + 1
+    return tuple(picked)
 
 
 def _with_fixes(target: str, left: int, right: int, fix: tuple[int, int, str], others) -> tuple[str, int]:
