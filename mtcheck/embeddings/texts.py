@@ -18,7 +18,8 @@ from functools import lru_cache
 from typing import Sequence
 
 from ..glossary.matcher import APPROVED, WRONG, GlossaryMatcher
-from ..models import GlossaryEntry
+from ..fixer import apply_edits
+from ..models import Edit, GlossaryEntry
 from ..senses import SenseCandidate
 from ..textutil import sentence_at, sentence_spans, transfer_case
 from .encoder import Span
@@ -48,8 +49,8 @@ def candidate_texts(candidate: SenseCandidate, siblings: Sequence[SenseCandidate
     if not (start <= hit_start and hit_end <= end):
         start, end = 0, len(target)
     replacement = candidate.replacement
-    others = sorted({(s.start, s.end, s.replacement) for s in siblings
-                     if s.segment is candidate.segment and (s.end <= hit_start or s.start >= hit_end)})
+    others = {(s.start, s.end, s.replacement) for s in siblings
+              if s.segment is candidate.segment and (s.end <= hit_start or s.start >= hit_end)}
     sentence = target[start:end]
     fixed, _ = _with_fixes(target, start, end, (hit_start, hit_end, replacement), others)
     context = context_sentences(target, start, end, candidate.context)
@@ -91,22 +92,14 @@ def context_sentences(target: str, start: int, end: int, neighbours: str) -> tup
 
 
 def _with_fixes(target: str, left: int, right: int, fix: tuple[int, int, str], others) -> tuple[str, int]:
-    """target[left:right] with `fix` and the `others` (sorted, not overlapping it) that lie
-    wholly inside applied; and where the replacement of `fix` starts in the result."""
-    edits = sorted([fix, *((s, e, r) for s, e, r in others if left <= s and e <= right)])
-    parts, cursor, fix_at, length = [], left, 0, 0
-    for s, e, r in edits:
-        if s < cursor:  # overlaps an edit already applied (nested candidates): keep the first
-            continue
-        parts.append(target[cursor:s])
-        length += s - cursor
-        if (s, e, r) == fix:
-            fix_at = length
-        parts.append(r)
-        length += len(r)
-        cursor = e
-    parts.append(target[cursor:right])
-    return "".join(parts), fix_at
+    """target[left:right] with `fix` and those of the `others` (which do not overlap it)
+    that lie wholly inside applied (fixer.apply_edits: of overlapping others the first is
+    kept); and where the replacement of `fix` starts in the result."""
+    own = Edit(fix[0] - left, fix[1] - left, fix[2])
+    inside = [Edit(s - left, e - left, r) for s, e, r in others if left <= s and e <= right]
+    outcome = apply_edits(target[left:right], [own, *inside])
+    shift = sum(len(edit.replacement) - (edit.end - edit.start) for edit in outcome.applied if edit.end <= own.start and edit != own)
+    return outcome.text, own.start + shift
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
