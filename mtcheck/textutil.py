@@ -183,6 +183,28 @@ def sentence_at(text: str, offset: int) -> tuple[int, int]:
 _AFTER_ANY_END = float("inf")
 
 
+def sentences_near(text: str, start: int, end: int, reach: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The sentences of `text` around text[start:end] (a sentence): those that end within
+    `reach` characters before `start`, nearest first, and those that start within `reach`
+    after `end`, in order. Binary searches: a long segment costs only the sentences near."""
+    spans = _sentence_spans(text)
+    before = []
+    for index in range(bisect.bisect_right(spans, (start, _AFTER_ANY_END)) - 1, -1, -1):
+        a, b = spans[index]
+        if b > start:  # the sentence itself (or one overlapping it)
+            continue
+        if b <= start - reach:
+            break
+        before.append((a, b))
+    after = []
+    for index in range(bisect.bisect_left(spans, (end, -1)), len(spans)):
+        a, b = spans[index]
+        if a >= end + reach:
+            break
+        after.append((a, b))
+    return before, after
+
+
 def transfer_case(original: str, replacement: str) -> str:
     """Give `replacement` the case pattern of `original` when the replacement is
     all lower-case (a common noun); proper names keep their own casing."""

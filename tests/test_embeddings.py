@@ -347,6 +347,17 @@ def test_candidate_texts_apply_the_fixes_of_the_segment(target, terms, which, fi
     assert window == target and window[start:end] == target[candidates[which].start:candidates[which].end]
 
 
+def test_candidate_texts_leave_siblings_beyond_the_sentence_and_window_alone():
+    target = "Millet grew. " + "Word " * 60 + "end. " + "Word " * 60 + "then apple fell."
+    candidates = _siblings(target, "Millet=Xiaomi", "apple=Apple")
+    texts = candidate_texts(candidates[0], candidates)
+    assert texts.fixed == "Xiaomi grew."
+    assert texts.name[0].startswith("Xiaomi grew. Word") and "pple" not in texts.name[0]  # the window ends before "apple"
+    far = candidate_texts(candidates[1], candidates)
+    assert far.fixed == "Word " * 60 + "then Apple fell."
+    assert far.name[0].endswith("then Apple fell.") and "Millet" not in far.name[0] and "Xiaomi" not in far.name[0]
+
+
 def test_candidate_texts_ignore_overlapping_and_foreign_siblings():
     target = "Millet phone sold well."
     own = _siblings(target, "Millet=Xiaomi")[0]

@@ -310,6 +310,18 @@ def test_sentence_spans_and_sentence_at_match_the_plain_scan(text):
         assert sentence_at(text, offset) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(_sentence_text, st.integers(0, 30), st.integers(0, 12))
+def test_sentences_near_matches_the_plain_scan(text, offset, reach):
+    from mtcheck.textutil import sentence_at, sentence_spans, sentences_near
+
+    start, end = sentence_at(text, min(offset, len(text)))
+    spans = sentence_spans(text)
+    before = [(a, b) for a, b in reversed(spans) if start - reach < b <= start]
+    after = [(a, b) for a, b in spans if end <= a < end + reach]
+    assert sentences_near(text, start, end, reach) == (before, after)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["line", "and", " ", "\n", "millet", "group"]), max_size=30).map("".join), st.integers(1, 4), st.integers(0, 3))
 def test_position_matches_slicing(target, line, column_offset):

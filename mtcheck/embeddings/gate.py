@@ -154,6 +154,8 @@ class EmbeddingSenseGate:
         of_segment: dict[int, list[SenseCandidate]] = {}
         for candidate in candidates:
             of_segment.setdefault(id(candidate.segment), []).append(candidate)
+        for group in of_segment.values():
+            group.sort(key=lambda candidate: candidate.start)  # candidate_texts reads them by start
         texts = [candidate_texts(candidate, of_segment[id(candidate.segment)]) for candidate in candidates]
         needs = [self._inputs(candidate) for candidate in candidates]
         batch = ([t.sentence for t in texts] + [t.fixed for t, n in zip(texts, needs) if FIXED in n]

@@ -13,6 +13,7 @@ mistranslation reads) so that token vectors compare like with like.
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -21,7 +22,7 @@ from ..glossary.matcher import APPROVED, WRONG, GlossaryMatcher
 from ..fixer import apply_edits
 from ..models import Edit, GlossaryEntry
 from ..senses import SenseCandidate
-from ..textutil import sentence_at, sentence_spans, transfer_case
+from ..textutil import sentence_at, sentence_spans, sentences_near, transfer_case
 from .encoder import Span
 
 CONTEXT_CHARS = 250  # of the segment, each side of the hit's sentence
@@ -39,22 +40,25 @@ class CandidateTexts:
 
 
 def candidate_texts(candidate: SenseCandidate, siblings: Sequence[SenseCandidate] = ()) -> CandidateTexts:
-    """The texts of `candidate`. `siblings` (the other candidates of its segment) have their
-    fixes applied too in the fixed sentence and the fixed window, so that a sentence with
-    several suspect renderings has one fixed version, which reads the way `mtcheck fix`
-    leaves it, and runs through the model once instead of once per hit."""
+    """The texts of `candidate`. `siblings` (the candidates of its segment, in order of
+    start) have their fixes applied too in the fixed sentence and the fixed window, so that
+    a sentence with several suspect renderings has one fixed version, which reads the way
+    `mtcheck fix` leaves it, and runs through the model once instead of once per hit. Only
+    the siblings near the hit are read (binary searches), so a segment's candidates cost
+    what their sentences and windows hold, not each other's count."""
     target = candidate.segment.target
     hit_start, hit_end = candidate.start, candidate.end
     start, end = sentence_at(target, hit_start)
     if not (start <= hit_start and hit_end <= end):
         start, end = 0, len(target)
     replacement = candidate.replacement
-    others = {(s.start, s.end, s.replacement) for s in siblings
+    left, right = _window(target, hit_start, hit_end)
+    near = siblings[bisect_left(siblings, min(start, left), key=_start):bisect_left(siblings, max(end, right), key=_start)]
+    others = {(s.start, s.end, s.replacement) for s in near
               if s.segment is candidate.segment and (s.end <= hit_start or s.start >= hit_end)}
     sentence = target[start:end]
     fixed, _ = _with_fixes(target, start, end, (hit_start, hit_end, replacement), others)
     context = context_sentences(target, start, end, candidate.context)
-    left, right = _window(target, hit_start, hit_end)
     window = target[left:right]
     offset = hit_start - left
     named, named_offset = _with_fixes(target, left, right, (hit_start, hit_end, replacement), others)
@@ -65,6 +69,10 @@ def candidate_texts(candidate: SenseCandidate, siblings: Sequence[SenseCandidate
     )
 
 
+def _start(candidate: SenseCandidate) -> int:
+    return candidate.start
+
+
 def context_sentences(target: str, start: int, end: int, neighbours: str) -> tuple[str, ...]:
     """The sentences around target[start:end] (the hit's sentence): those of the segment
     within CONTEXT_CHARS of it on either side, then those of the neighbouring segments,
@@ -72,14 +80,11 @@ def context_sentences(target: str, start: int, end: int, neighbours: str) -> tup
     sentence on its own, as it embeds the sentences that hold hits, so that a context costs
     no model run of its own when its sentences are embedded anyway (the neighbours of a
     dense document), and combines them into one context vector."""
-    before, after = [], []
-    for a, b in sentence_spans(target):
-        # A sentence longer than CONTEXT_MAX keeps its part nearest the hit.
-        if b <= start and b > start - CONTEXT_CHARS:
-            before.append(target[max(a, b - CONTEXT_MAX):b].strip())
-        elif a >= end and a < end + CONTEXT_CHARS:
-            after.append(target[a:min(b, a + CONTEXT_MAX)].strip())
-    candidates = [*reversed(before), *after, *(neighbours[a:min(b, a + CONTEXT_MAX)].strip() for a, b in sentence_spans(neighbours))]
+    before, after = sentences_near(target, start, end, CONTEXT_CHARS)
+    # A sentence longer than CONTEXT_MAX keeps its part nearest the hit.
+    candidates = [*(target[max(a, b - CONTEXT_MAX):b].strip() for a, b in before),
+                  *(target[a:min(b, a + CONTEXT_MAX)].strip() for a, b in after),
+                  *(neighbours[a:min(b, a + CONTEXT_MAX)].strip() for a, b in sentence_spans(neighbours))]
     picked, total = [], 0
     for sentence in candidates:
         if not sentence:
