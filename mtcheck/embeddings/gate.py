@@ -169,7 +169,10 @@ class EmbeddingSenseGate:
             if span_batch:
                 spans = dict(zip(span_batch, self._timed(self.encoder.encode_spans, span_batch)))
             sentences = dict(zip(batch, self._timed(self.encoder.encode, batch)))
-        contexts = {t.context: _context_vector(t.context, sentences) for t, n in zip(texts, needs) if t.context and CONTEXT in n}
+        contexts = {}
+        for t, n in zip(texts, needs):  # the hits of one segment share their context
+            if t.context and CONTEXT in n and t.context not in contexts:
+                contexts[t.context] = _context_vector(t.context, sentences)
         documents = _document_vectors(candidates, texts, sentences, contexts)
         measurements = []
         for candidate, text, need in zip(candidates, texts, needs):
