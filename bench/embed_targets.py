@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from scaling import machine_line  # noqa: E402
 EXAMPLE = ROOT / "data" / "examples" / "interview.mt.en.txt"
 SOURCE = ROOT / "data" / "examples" / "interview.zh.txt"
-MTCHECK = [sys.executable, "-c", "from mtcheck.cli import main; main()"]
+MTCHECK = [sys.executable, "-c", "from mtcheck.cli import console_main; console_main()"]
 
 
 def run(args: list[str], cache: Path, extra_env: dict | None = None) -> float:
@@ -84,7 +84,7 @@ def source_overhead(repeats: int) -> dict:
 REPORTING_THREADS = [sys.executable, "-c", (
     "import atexit, sys; from mtcheck.embeddings.threads import thread_limit\n"
     "atexit.register(lambda: print(f'threads={thread_limit()}', file=sys.stderr))\n"
-    "from mtcheck.cli import main; main()")]
+    "from mtcheck.cli import console_main; console_main()")]
 
 
 def concurrent(count: int, thread_args: list[str], cache: Path, at_once: bool = True) -> tuple[float, list[str]]:

@@ -61,7 +61,7 @@ print(hits)
 
 
 def mtcheck_command() -> list[str]:
-    return [sys.executable, "-c", "import sys; from mtcheck.cli import main; sys.exit(main())"]
+    return [sys.executable, "-c", "from mtcheck.cli import console_main; console_main()"]
 
 
 def timed_run(command: list[str], env: dict | None = None, ok: tuple[int, ...] = (0, 1)) -> float:

@@ -424,5 +424,12 @@ def glossary_validate(files, strict):
     sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
 
 
+def console_main() -> None:
+    """The `mtcheck` command (and `python -m mtcheck`): main(), then a fast exit (fastexit.py)."""
+    from .fastexit import run
+
+    run(main)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    console_main()
