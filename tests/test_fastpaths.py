@@ -512,3 +512,19 @@ def test_count_by_counts_like_the_plain_loop(specs, attr):
         key = key.value if isinstance(key, Severity) else str(key)
         plain[key] = plain.get(key, 0) + 1
     assert RunResult((), findings, "sig").count_by(attr) == dict(sorted(plain.items()))
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 255, 256, 257, 513])
+def test_encoded_items_are_written_as_the_list_json_writes(count):
+    """A list of already encoded items (a report's findings) comes in batches; its text is
+    that of json.dumps over the items, at any batch boundary."""
+    import json
+
+    from mtcheck.reporters.json_reporter import ENCODED_BATCH, EncodedItems, dumps_report
+
+    assert ENCODED_BATCH == 256  # the counts above straddle its boundaries
+    items = [{"n": index, "s": f"item \u00e9 {index}"} for index in range(count)]
+    document = {"head": 1, "items": None, "tail": [True]}
+    # Items sit at the second level, indented by four spaces inside their list.
+    encoded = EncodedItems(iter(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ") for item in items))
+    assert dumps_report({**document, "items": encoded}) == json.dumps({**document, "items": items}, ensure_ascii=False, indent=2)

@@ -519,12 +519,18 @@ def test_chunks_join_to_the_rendered_report(fmt, example):
     assert "".join(get_reporter(fmt).chunks(empty, ReportContext())) == get_reporter(fmt).render(empty, ReportContext())
 
 
-def test_json_report_streams_one_piece_per_finding_part(example):
+def test_json_report_streams_findings_in_bounded_batches(example):
+    from mtcheck.reporters.json_reporter import ENCODED_BATCH, result_to_dict
+
     result, context = example
-    pieces = list(get_reporter("json").chunks(result, context))
-    assert len(pieces) > len(result.findings)  # never one piece for the whole report
-    longest = max(len(piece) for piece in pieces)
-    assert longest < len("".join(pieces)) / 2
+    many = dataclasses.replace(result, findings=result.findings * (2 * ENCODED_BATCH // len(result.findings) + 1))
+    pieces = list(get_reporter("json").chunks(many, context))
+    per_piece = [piece.count('"rule": ') for piece in pieces]
+    # Never the whole report in one piece: at most ENCODED_BATCH findings a piece...
+    assert max(per_piece) == ENCODED_BATCH and sum(per_piece) == len(many.findings) > 2 * ENCODED_BATCH
+    assert max(len(piece) for piece in pieces) < len("".join(pieces)) / 2
+    # ...and the same text as the standard library's encoder.
+    assert "".join(pieces) == json.dumps(result_to_dict(many, context.version), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_html_report_streams_one_piece_per_segment_at_most(example):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import islice
 from typing import Iterator
 
 from ..gcpause import gc_paused
@@ -171,16 +172,21 @@ def report_chunks(document, end: str = "") -> Iterator[str]:
         yield end
 
 
+ENCODED_BATCH = 256  # items of an EncodedItems list per piece (about 160 kB of findings)
+
+
 def _pieces(value, indent: str, levels: int) -> Iterator[str]:
     """The encoding of `value`: containers of the top `levels` levels piece by piece,
     anything deeper as one string."""
     if value.__class__ is EncodedItems:
-        count = 0
-        for item in value.items:
-            yield "[\n" if not count else ",\n"
-            yield indent + "  " + item
-            count += 1
-        yield "\n" + indent + "]" if count else "[]"
+        # In batches: one piece per ENCODED_BATCH items, joined in C, not two per item.
+        separator = ",\n" + indent + "  "
+        items = iter(value.items)
+        opened = False
+        while batch := list(islice(items, ENCODED_BATCH)):
+            yield ("," if opened else "[") + "\n" + indent + "  " + separator.join(batch)
+            opened = True
+        yield "\n" + indent + "]" if opened else "[]"
         return
     is_dict = isinstance(value, dict)
     if levels == 0 or not (is_dict or isinstance(value, (list, tuple)) or _is_iterator(value)):
