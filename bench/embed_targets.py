@@ -1,6 +1,6 @@
 """Issue-12 embedding and bilingual targets, as ratios measured in one run.
 
-    python bench/embed_targets.py                 # all three
+    python bench/embed_targets.py                 # every part
     python bench/embed_targets.py --only first-run,source
 
 - first-run: `mtcheck check` of the bundled example with a fresh MTCHECK_CACHE_DIR, then
@@ -13,6 +13,11 @@
   the input once with the same model (a fresh encoder, no shared vectors), in one process
   after the model is loaded; the baseline is timed before and after the run and averaged
   (target: embed / sentences <= 1.5). It also counts what the gate embeds.
+- longline: embedding mode on one segment with no sentence end (a paragraph of business
+  sentences joined by commas, three sense-gate hits each, written for this benchmark),
+  --long-chunks of them and twice as many, in one process after the model is loaded
+  (target: linear, time(2N) / time(N) about 2; bench/scaling.py measures the same with
+  --no-embed).
 - concurrent: N runs of the example at once (wall time) with the default thread count,
   with --threads 2 (the default before it counted the machine's load) and with
   --threads 1, against the same N runs one after another; each run reports the thread
@@ -166,6 +171,35 @@ print(json.dumps({"segments": count, "sentences": len(sentences), "candidates": 
 """
 
 
+LONGLINE_SCRIPT = r"""
+import json, sys, time
+from mtcheck.engine import build_context, run_checks
+from mtcheck.models import Segment
+from mtcheck.options import CheckOptions
+
+chunk = "the board of millet met apple and glory to discuss the plan, "
+context = build_context(CheckOptions(embed=True, jobs=1, threads=int(sys.argv[2])))
+context.gate  # loads the model
+run_checks([Segment("1", "A warm-up: " + chunk * 20, "warm.txt", 1)], context=context)
+out = []
+for count in (int(sys.argv[1]), 2 * int(sys.argv[1])):
+    text = ("Reporters said that " + chunk * count).rstrip(", ") + "."
+    started = time.perf_counter()
+    result = run_checks([Segment("1", text, "long.txt", 1)], context=context)
+    out.append({"chunks": count, "chars": len(text), "seconds": time.perf_counter() - started,
+                "findings": len(result.findings)})
+print(json.dumps(out))
+"""
+
+
+def long_line(chunks: int, threads: int, cache: Path) -> list[dict]:
+    env = {**os.environ, "MTCHECK_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", LONGLINE_SCRIPT, str(chunks), str(threads)], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip()[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def dense_embedding(count: int, threads: int, cache: Path) -> dict:
     env = {**os.environ, "MTCHECK_CACHE_DIR": str(cache)}
     done = subprocess.run([sys.executable, "-c", DENSE_SCRIPT, str(ROOT / "bench"), str(count), str(threads)],
@@ -177,10 +211,11 @@ def dense_embedding(count: int, threads: int, cache: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="first-run,source,dense,concurrent")
+    parser.add_argument("--only", default="first-run,source,dense,longline,concurrent")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--concurrent", type=int, default=8, help="runs at once")
     parser.add_argument("--dense-lines", type=int, default=1000, help="lines of dense ambiguous input (3 sense-gate hits each)")
+    parser.add_argument("--long-chunks", type=int, default=1600, help="chunks of the longline part's segment (and twice as many)")
     parser.add_argument("--threads", type=int, default=0, help="--threads of the dense part (0: automatic)")
     parser.add_argument("--write", action="store_true", help=f"write the results to {RESULTS.relative_to(ROOT)}")
     args = parser.parse_args(argv)
@@ -210,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
                 + "; ".join(f"{kind} {seconds:.1f} s for {texts} distinct texts" for kind, (seconds, texts) in r["split"].items())
                 + (" (the span runs also give their texts' sentence vectors)" if r["pooled"] else "")
                 + f". Findings digest {r['findings_digest']}.")
+        if "longline" in wanted:
+            small, large = long_line(args.long_chunks, args.threads, cache)
+            say(f"one segment without a sentence end, embeddings on: {small['chars']:,} characters ({small['findings']} findings) "
+                f"{small['seconds']:.1f} s, {large['chars']:,} characters ({large['findings']} findings) {large['seconds']:.1f} s: "
+                f"ratio {large['seconds'] / small['seconds']:.2f} for twice the length (linear: 2)")
         if "concurrent" in wanted:
             run([EXAMPLE], cache)  # fill the cache once
             n = args.concurrent

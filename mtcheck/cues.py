@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Collection
 
 from .senses import SenseCandidate, literal_words
+from .textutil import sentence_at
 
 # A designation: a number, optionally after a series word ("Note 3", "Mix 2S", "6 Pro").
 _SERIES = r"(?:note|mix|max|pro|play|plus|pad|band|watch|book|tv|box|x|s|k|v|p|mate)"
@@ -51,6 +52,7 @@ _METALINGUISTIC = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = "\"'“”‘’«»「」"
+_OPENERS = frozenset(" \t" + _QUOTES + "([")  # what may stand between a sentence's start and its first word
 _WORD = re.compile(r"[a-z][a-z'-]+")
 BRAND_WORDS_CAP = 3
 NAMES_CAP = 3
@@ -132,11 +134,14 @@ def brand_words(sentence: str, term: str) -> tuple[str, ...]:
 
 
 def is_capitalised(text: str, start: int, sentence_start: int) -> bool:
-    """The hit starts with a capital and is not the sentence's (or a line's) first word."""
+    """The hit starts with a capital and is not the sentence's (or a line's) first word.
+    Reads back from the hit only over spaces, quotes and brackets (not the whole sentence)."""
     if not text[start:start + 1].isupper():
         return False
-    before = text[sentence_start:start].rstrip(" \t" + _QUOTES + "([")
-    return bool(before) and before[-1] not in ".!?:;\n-–—|"
+    index = start - 1
+    while index >= sentence_start and text[index] in _OPENERS:
+        index -= 1
+    return index >= sentence_start and text[index] not in ".!?:;\n-–—|"
 
 
 def literal_sense_words(sentence: str, term: str, literal_only: frozenset[str]) -> tuple[str, ...]:
@@ -164,7 +169,7 @@ def names_entry(sentence: str, entry) -> bool:
 def find_cues(candidate: SenseCandidate) -> Cues:
     text = candidate.segment.target
     term = text[candidate.start:candidate.end]
-    sentence_start = max(0, text.rfind(candidate.sentence, 0, candidate.end)) if candidate.sentence else candidate.start
+    sentence_start = sentence_at(text, candidate.start)[0] if candidate.sentence else candidate.start
     about = metalinguistic(text, candidate.start, candidate.end, candidate.sentence)
     return Cues(
         model_after=model_after(text, candidate.end),

@@ -14,6 +14,13 @@ from functools import lru_cache
 from typing import Protocol, Sequence
 
 from .models import GlossaryEntry, Segment
+from .textutil import cut_around, sentence_at
+
+# A sentence longer than this (a segment with no sentence ends) is cut to about this many
+# characters around the hit: the embedding model reads about 256 tokens (1,000 to 1,200
+# characters of English) and would not see a hit further in, and every cue and text built
+# from the sentence then costs what the cut holds, not the whole segment, per hit.
+SENTENCE_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -22,13 +29,20 @@ class SenseCandidate:
     start: int
     end: int
     entry: GlossaryEntry
-    sentence: str  # the sentence holding the hit
+    sentence: str  # the sentence holding the hit (candidate_sentence: cut around it when long)
     context: str  # neighbouring text (previous and next segments)
     replacement: str  # the suggested rendering, case already transferred
     approved_elsewhere: int  # occurrences of the entry's approved rendering in the document
     related_names: int  # other glossary names of the same kind in the same sentence
     names_in_document: int = 0  # distinct company/brand/product entries whose approved rendering the document uses
     errors_in_document: int = 0  # distinct entries with an unambiguous mistranslation in the document
+
+
+def candidate_sentence(text: str, hit_start: int, hit_end: int) -> tuple[int, int]:
+    """The (start, end) of the sentence of `text` that holds the hit, cut to about
+    SENTENCE_CHARS characters around the hit when it is longer."""
+    start, end = sentence_at(text, hit_start)
+    return cut_around(text, start, end, hit_start, min(hit_end, end), SENTENCE_CHARS)
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,25 @@ def sentence_at(text: str, offset: int) -> tuple[int, int]:
 _AFTER_ANY_END = float("inf")
 
 
+def cut_around(text: str, start: int, end: int, hit_start: int, hit_end: int, limit: int) -> tuple[int, int]:
+    """text[start:end] (which holds text[hit_start:hit_end]) when it is at most `limit`
+    characters long; else the part of it of about `limit` characters around the hit, as
+    centred as the span allows, cut at spaces."""
+    if end - start <= limit:
+        return start, end
+    half = max(0, (limit - (hit_end - hit_start)) // 2)
+    left = max(start, hit_start - half)
+    right = max(hit_end, min(end, left + limit))
+    left = min(hit_start, max(start, right - limit))
+    if left > start and not text[left - 1].isspace():  # inside a word: start after it
+        space = text.find(" ", left, hit_start)
+        left = space + 1 if space >= 0 else left
+    if right < end and not (text[right].isspace() or text[right - 1].isspace()):  # inside a word: end before it
+        space = text.rfind(" ", hit_end, right)
+        right = space if space >= 0 else right
+    return left, right
+
+
 def sentences_near(text: str, start: int, end: int, reach: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The sentences of `text` around text[start:end] (a sentence): those that end within
     `reach` characters before `start`, nearest first, and those that start within `reach`

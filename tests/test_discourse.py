@@ -49,6 +49,17 @@ def test_capitalised_inside_a_sentence(text, start, capitalised):
     assert is_capitalised(text, start, 0) is capitalised
 
 
+@pytest.mark.parametrize("text, start, sentence_start, capitalised", [
+    ("Sales rose. Millet sold well.", 12, 12, False),  # the first word of its sentence
+    ("Sales rose. “(Millet sold well.)”", 14, 12, False),  # behind quotes and brackets
+    ("Sales rose and Millet sold well.", 15, 0, True),
+    ("Sales rose; Millet sold well.", 12, 0, False),  # after a semicolon
+    ("x" * 5000 + " and Millet sold.", 5005, 0, True),  # reads back only to the word before
+])
+def test_capitalised_reads_back_to_the_sentence_start_only(text, start, sentence_start, capitalised):
+    assert is_capitalised(text, start, sentence_start) is capitalised
+
+
 @pytest.mark.parametrize("text, defines", [
     ('The shop is called "millet" in Chinese.', True),  # quoted
     ("The name Xiaomi means millet.", True),  # talks about the word and names the entry

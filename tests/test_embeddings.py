@@ -407,6 +407,27 @@ def test_candidate_window_is_cut_around_the_hit():
     assert window[start:end] == "millet" and len(window) <= 2 * 200 + len("millet")
 
 
+def test_a_long_sentence_is_cut_around_each_hit_and_its_siblings_stay_near():
+    """A segment with no sentence end: each hit's sentence and fixed sentence are a cut of
+    about SENTENCE_CHARS around it (the model would not see a hit further in), so the texts
+    of all hits grow with the hits, not with hits x length."""
+    from mtcheck.senses import SENTENCE_CHARS
+
+    chunk = "the board of millet met the apple growers, "
+    target = "Reporters said that " + chunk * 400 + "and left."
+    candidates = _siblings(target, *(["millet=Xiaomi"] * 400))
+    built = [candidate_texts(candidate, candidates) for candidate in candidates]
+    assert all("millet" in texts.sentence and len(texts.sentence) <= SENTENCE_CHARS for texts in built)
+    assert all(len(texts.fixed) <= SENTENCE_CHARS + 400 for texts in built)
+    assert all("Xiaomi" in texts.fixed and "millet" not in texts.fixed for texts in built)
+    middle = built[200].sentence
+    assert len(middle) > SENTENCE_CHARS - 50 and abs(middle.index("millet", len(middle) // 2 - 30) - len(middle) // 2) < 60
+    # A sentence up to SENTENCE_CHARS is kept whole.
+    whole = "Then " + "the board of millet met, " * 38 + "and left."
+    assert len(whole) <= SENTENCE_CHARS
+    assert candidate_texts(_candidate("Sales rose. " + whole + " Next.", "millet")).sentence == whole
+
+
 def test_exemplar_texts_swap_the_wrong_rendering_into_intended_exemplars():
     ex = exemplar_texts(XIAOMI)
     assert [text[s:e] for text, s, e in ex.intended_spans] == ["Millet"]  # "The company makes phones." has no name

@@ -528,3 +528,34 @@ def test_encoded_items_are_written_as_the_list_json_writes(count):
     # Items sit at the second level, indented by four spaces inside their list.
     encoded = EncodedItems(iter(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ") for item in items))
     assert dumps_report({**document, "items": encoded}) == json.dumps({**document, "items": items}, ensure_ascii=False, indent=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .", max_size=120), st.data(), st.integers(min_value=1, max_value=40))
+def test_cut_around_keeps_the_hit_inside_a_bounded_part_of_the_span(text, data, limit):
+    from mtcheck.textutil import cut_around
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    hit_start = data.draw(st.integers(start, end))
+    hit_end = data.draw(st.integers(hit_start, end))
+    left, right = cut_around(text, start, end, hit_start, hit_end, limit)
+    if end - start <= limit:
+        assert (left, right) == (start, end)  # short enough: whole
+    else:
+        assert start <= left <= hit_start <= hit_end <= right <= end
+        assert right - left <= max(limit, hit_end - hit_start)
+
+
+@pytest.mark.parametrize("text, hit, limit, expected", [
+    ("one two three four five six seven", "four", 100, "one two three four five six seven"),
+    ("one two three four five six seven", "four", 16, "three four five"),  # cut at spaces
+    ("one two three four five six seven", "one", 16, "one two three"),  # at the start: the slack goes right
+    ("one two three four five six seven", "seven", 16, "five six seven"),
+])
+def test_cut_around_cases(text, hit, limit, expected):
+    from mtcheck.textutil import cut_around
+
+    hit_start = text.index(hit)
+    left, right = cut_around(text, 0, len(text), hit_start, hit_start + len(hit), limit)
+    assert text[left:right].strip() == expected

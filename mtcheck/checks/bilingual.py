@@ -16,8 +16,8 @@ from ..context import Document, glossary_evidence, make_finding
 from ..glossary.matcher import APPROVED, VARIANT, WRONG
 from ..models import Applicability, Edit, Finding, Fix, GlossaryEntry, Segment, Severity
 from ..registry import Rule, document_check, register_rule, segment_check
-from ..senses import SenseCandidate
-from ..textutil import sentence_at, starts_sentence, transfer_case
+from ..senses import SenseCandidate, candidate_sentence
+from ..textutil import starts_sentence, transfer_case
 
 register_rule(Rule(
     "BI001", "key-term-missing", "terminology", Severity.WARNING,
@@ -345,7 +345,7 @@ def check_calques(doc: Document) -> Iterable[Finding]:
 
 def _calque_candidate(doc: Document, position: int, start: int, end: int, entry: GlossaryEntry, name_in_doc: int) -> SenseCandidate:
     segment = doc.segments[position]
-    sentence_start, sentence_end = sentence_at(segment.target, start)
+    sentence_start, sentence_end = candidate_sentence(segment.target, start, end)
     neighbours = [doc.segments[i].target for i in (position - 1, position + 1) if 0 <= i < len(doc.segments)]
     return SenseCandidate(
         segment=segment, start=start, end=end, entry=entry,

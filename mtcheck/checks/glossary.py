@@ -10,7 +10,7 @@ from ..context import Document, glossary_evidence, make_finding
 from ..glossary.matcher import APPROVED, WRONG, Hit
 from ..models import Applicability, Edit, Finding, Fix, GlossaryEntry, Segment, Severity
 from ..registry import Rule, document_check, register_rule
-from ..senses import SenseCandidate, SenseDecision
+from ..senses import SenseCandidate, SenseDecision, candidate_sentence
 from ..textutil import mostly_upper, sentence_at, transfer_case
 
 register_rule(Rule(
@@ -91,7 +91,7 @@ def _names_in_document(doc: Document) -> int:
 def _candidate(doc: Document, index: int, hit: Hit, related: RelatedIndex, names_in_document: int) -> SenseCandidate:
     segment = doc.segments[index]
     entry = doc.entry(hit)
-    start, end = sentence_at(segment.target, hit.start)
+    start, end = candidate_sentence(segment.target, hit.start, hit.end)
     neighbours = [doc.segments[i].target for i in (index - 1, index + 1) if 0 <= i < len(doc.segments)]
     return SenseCandidate(
         segment=segment,

@@ -21,8 +21,8 @@ from typing import Sequence
 from ..glossary.matcher import APPROVED, WRONG, GlossaryMatcher
 from ..fixer import apply_edits
 from ..models import Edit, GlossaryEntry
-from ..senses import SenseCandidate
-from ..textutil import sentence_at, sentence_spans, sentences_near, transfer_case
+from ..senses import SENTENCE_CHARS, SenseCandidate
+from ..textutil import cut_around, sentence_at, sentence_spans, sentences_near, transfer_case
 from .encoder import Span
 
 CONTEXT_CHARS = 250  # of the segment, each side of the hit's sentence
@@ -51,6 +51,7 @@ def candidate_texts(candidate: SenseCandidate, siblings: Sequence[SenseCandidate
     start, end = sentence_at(target, hit_start)
     if not (start <= hit_start and hit_end <= end):
         start, end = 0, len(target)
+    start, end = cut_around(target, start, end, hit_start, hit_end, SENTENCE_CHARS)  # as candidate_sentence
     replacement = candidate.replacement
     left, right = _window(target, hit_start, hit_end)
     near = siblings[bisect_left(siblings, min(start, left), key=_start):bisect_left(siblings, max(end, right), key=_start)]
