@@ -29,10 +29,7 @@ def exit_status(code: object) -> int:
         return 0
     if isinstance(code, int):
         return code
-    try:
-        print(code, file=sys.stderr)
-    except (OSError, ValueError):
-        pass
+    _say(str(code))
     return 1
 
 
