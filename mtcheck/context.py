@@ -78,9 +78,20 @@ class Document:
                     if hit.kind == "wrong" and not entries[hit.entry].ambiguous})
 
 
-@lru_cache(maxsize=4096)
 def _origin_name(origin: str) -> str:
-    return Path(origin).name
+    """The file name of an origin "PATH:ROW" with its row ("companies.csv:12"). Origins are
+    distinct per entry, so only the path part is parsed (and cached): a generated glossary
+    has thousands of rows in one file."""
+    path, colon, row = origin.rpartition(":")
+    name = _file_name(path) if colon and row.isdigit() else ""
+    if not name or not path.endswith(name):  # no row, or a last part pathlib rewrites ("dir/.")
+        return Path(origin).name
+    return f"{name}:{row}"
+
+
+@lru_cache(maxsize=256)
+def _file_name(path: str) -> str:
+    return Path(path).name
 
 
 def glossary_evidence(entry: GlossaryEntry, with_note: bool = False) -> tuple[str, ...]:

@@ -559,3 +559,19 @@ def test_cut_around_cases(text, hit, limit, expected):
     hit_start = text.index(hit)
     left, right = cut_around(text, 0, len(text), hit_start, hit_start + len(hit), limit)
     assert text[left:right].strip() == expected
+
+
+ORIGIN_PARTS = ["/", "a", "b.csv", ".", "..", ":", "12", "x", "\\", "C:", " ", "//"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(
+    st.lists(st.sampled_from(ORIGIN_PARTS), max_size=8).map("".join),
+    st.tuples(st.lists(st.sampled_from(ORIGIN_PARTS), max_size=6).map("".join), st.integers(0, 10**6)).map(lambda p: f"{p[0]}:{p[1]}"),
+))
+def test_glossary_evidence_names_the_origin_as_pathlib_does(origin):
+    from pathlib import Path
+
+    from mtcheck.context import _origin_name
+
+    assert _origin_name(origin) == Path(origin).name
